@@ -1,0 +1,1 @@
+"""The Music Hub platform: one Django project, one app per domain."""

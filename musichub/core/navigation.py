@@ -1,0 +1,35 @@
+"""Links each role sees in its own menu. Apps add entries here; visibility follows core.permissions."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .permissions import can
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str
+    url_name: str
+    permission: str
+
+
+ROLE_NAVIGATION = [
+    NavEntry(_("Your account"), "core:account", "core.use_account"),
+    NavEntry(_("Partner applications"), "partners:review_queue", "partners.review_applications"),
+    NavEntry(_("Partners"), "partners:manage_list", "partners.edit_partners"),
+    NavEntry(_("News and pages"), "pages:manage", "pages.edit_content"),
+    NavEntry(_("Email outbox"), "core:outbox", "core.view_outbox"),
+    NavEntry(_("Back office"), "admin:index", "core.use_admin"),
+]
+
+
+def navigation_for(user) -> list[dict]:
+    if user is None or not user.is_authenticated:
+        return []
+    return [
+        {"label": entry.label, "url": reverse(entry.url_name)}
+        for entry in ROLE_NAVIGATION
+        if can(user, entry.permission)
+    ]

@@ -1,0 +1,118 @@
+"""The one place that decides what each role may do.
+
+Every view is wrapped in `requires(permission)` or `public`, and the admin site
+asks `can()` too. The role/URL matrix test (core/tests/test_role_url_matrix.py)
+walks every URL pattern and checks that each role gets exactly what this table
+says, so a view that forgets its check fails the suite.
+
+Permissions are named "<app>.<what>". Object-level rules (a partner member may
+only touch their own partner) are answered by the object: a model that scopes
+access implements `is_managed_by(user) -> bool`, and `can(user, perm, obj)`
+calls it for the roles listed in OWNER_SCOPED.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+from .roles import Role
+
+STAFF = frozenset({Role.HUB_ADMIN, Role.HUB_STAFF})
+EVERY_ROLE = frozenset(Role)
+
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    # Any signed-in person: their own account page.
+    "core.use_account": EVERY_ROLE,
+    # The Django admin (back-office corners: roles, the hub's identity, the email outbox).
+    "core.use_admin": frozenset({Role.HUB_ADMIN}),
+    # Staff area.
+    "core.view_staff_area": STAFF,
+    "core.view_outbox": STAFF,
+    "pages.edit_content": STAFF,
+    "partners.edit_partners": STAFF,
+    "partners.review_applications": STAFF,
+    # A partner member edits their own organisation's entry (object-scoped, see OWNER_SCOPED).
+    "partners.edit_own_partner": STAFF | {Role.PARTNER_MEMBER},
+}
+
+# For these (permission, role) pairs the role alone is not enough: the object must say yes.
+OWNER_SCOPED: frozenset[tuple[str, Role]] = frozenset({("partners.edit_own_partner", Role.PARTNER_MEMBER)})
+
+
+def role_of(user) -> Role | None:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    try:
+        return Role(user.role)
+    except ValueError:
+        return None
+
+
+def roles_with(permission: str) -> frozenset[Role]:
+    try:
+        return PERMISSIONS[permission]
+    except KeyError:
+        raise KeyError(f"Unknown permission {permission!r}: add it to core.permissions.PERMISSIONS") from None
+
+
+def can(user, permission: str, obj=None) -> bool:
+    """Whether `user` may do `permission` (to `obj`, where the rule is about one object)."""
+    role = role_of(user)
+    if role is None or role not in roles_with(permission):
+        return False
+    if obj is not None and (permission, role) in OWNER_SCOPED:
+        return bool(obj.is_managed_by(user))
+    return True
+
+
+class Access:
+    """What a view declares about who may reach it; read by the role/URL matrix test."""
+
+    def __init__(self, permission: str | None):
+        self.permission = permission
+        if permission is not None:
+            roles_with(permission)  # fail at import time on a typo
+
+    @property
+    def is_public(self) -> bool:
+        return self.permission is None
+
+    def allows(self, role: Role | None) -> bool:
+        if self.is_public:
+            return True
+        return role is not None and role in roles_with(self.permission)
+
+    def __repr__(self):
+        return "public" if self.is_public else f"requires({self.permission!r})"
+
+
+def requires(permission: str):
+    """Decorate a view so only roles with `permission` reach it: others get the login page or a 403."""
+    access = Access(permission)
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not can(request.user, permission):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.access = access
+        return wrapped
+
+    return decorator
+
+
+def public(view):
+    """Mark a view as open to everyone, signed in or not (a deliberate choice the matrix test can see)."""
+    view.access = Access(None)
+    return view
+
+
+def check_object(user, permission: str, obj) -> None:
+    """Raise PermissionDenied unless `user` may do `permission` to `obj`."""
+    if not can(user, permission, obj):
+        raise PermissionDenied
