@@ -198,3 +198,21 @@ class Setting(models.TextChoices):
     IN_SCHOOL = "in_school", _("In school")
     OUT_OF_SCHOOL = "out_of_school", _("Out of school")
     ONLINE = "online", _("Online")
+
+
+class ContentBlock(models.Model):
+    """A piece of page copy that staff edit in the browser (Markdown), found by its key."""
+
+    key = models.SlugField(_("key"), max_length=60, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True, help_text=_("Markdown: **bold**, _italic_, [link](https://…), lists."))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(User, models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("page text")
+        verbose_name_plural = _("page texts")
+
+    def __str__(self):
+        return self.title

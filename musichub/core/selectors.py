@@ -19,3 +19,10 @@ def outbox(*, status: str | None = None) -> QuerySet[OutgoingEmail]:
     if status in OutgoingEmail.Status.values:
         emails = emails.filter(status=status)
     return emails
+
+
+def content_block(key: str):
+    """The staff-edited text for `key`, or None when nobody has written it yet."""
+    from .models import ContentBlock
+
+    return ContentBlock.objects.filter(key=key).first()
