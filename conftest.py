@@ -111,3 +111,27 @@ def page(browser, live_server):
     tab.set_default_timeout(10_000)
     yield tab
     context.close()
+
+
+# ---- Browser tests are never skipped ------------------------------------------------------------------------
+
+_skipped_browser_tests: list[str] = []
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.path.name.startswith("test_browser_"):
+            item.add_marker(pytest.mark.browser)
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and "browser" in report.keywords:
+        _skipped_browser_tests.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _skipped_browser_tests:
+        session.config.get_terminal_writer().line(
+            "Browser tests must not be skipped: " + ", ".join(_skipped_browser_tests), red=True
+        )
+        session.exitstatus = 1

@@ -6,7 +6,8 @@ Idempotent: every row is found by its natural key and updated, never duplicated.
 from django.db import transaction
 from django.utils.text import slugify
 
-from .models import ActivityKind, AimPoint, Genre, HubIdentity, InclusionAim, Instrument
+from .models import ActivityKind, AimPoint, Genre, HubIdentity, InclusionAim, Instrument, User
+from .roles import Role
 
 HUB = {
     "name": "Southampton Music Hub",
@@ -129,3 +130,39 @@ def load_demo_hub() -> HubIdentity:
     _catalogue(Instrument, INSTRUMENTS)
     _catalogue(ActivityKind, ACTIVITY_KINDS)
     return identity
+
+
+# Well-known demo logins, one per role. `seed_demo` refuses to create them when DEBUG is off unless told
+# --i-know-this-is-public, because anyone who reads this file can sign in with them.
+DEMO_PASSWORD = "music-hub-demo"
+DEMO_LOGINS = [
+    ("admin", Role.HUB_ADMIN, "Ada", "Okafor"),
+    ("staff", Role.HUB_STAFF, "Sam", "Patel"),
+    ("partner", Role.PARTNER_MEMBER, "Priya", "Shah"),
+    ("leader", Role.MUSIC_LEADER, "Marcus", "Bell"),
+    ("school", Role.SCHOOL_CONTACT, "Sian", "Hughes"),
+    ("parent", Role.GUARDIAN, "Grace", "Mensah"),
+    ("young", Role.YOUNG_PERSON, "Jay", "Nowak"),
+]
+
+
+@transaction.atomic
+def load_demo_logins() -> dict[Role, User]:
+    """One account per role, all with DEMO_PASSWORD."""
+    from .services import set_role
+
+    users = {}
+    for username, role, first_name, last_name in DEMO_LOGINS:
+        user, _ = User.objects.update_or_create(
+            username=username,
+            defaults={
+                "first_name": first_name,
+                "last_name": last_name,
+                "email": f"{username}@demo.musichub.example.org",
+                "is_active": True,
+            },
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+        users[role] = set_role(user=user, role=role)
+    return users

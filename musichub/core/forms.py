@@ -22,9 +22,11 @@ class HubPasswordResetForm(PasswordResetForm):
         label=_("Email address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={"required": _("Enter your email address"), "invalid": _("Enter a real email address")},
+        error_messages={
+            "required": _("Enter your email address"),
+            "invalid": _("Enter a real email address"),
+        },
     )
-
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
         """Queue the reset email in the outbox instead of talking to the mail server in the request."""
@@ -33,8 +35,13 @@ class HubPasswordResetForm(PasswordResetForm):
         from .services import queue_email
 
         subject = "".join(render_to_string(subject_template_name, context).splitlines())
-        queue_email(to=to_email, subject=subject, template=email_template_name, context=context,
-                    about=context.get("user"))
+        queue_email(
+            to=to_email,
+            subject=subject,
+            template=email_template_name,
+            context=context,
+            about=context.get("user"),
+        )
 
 
 class HubSetPasswordForm(SetPasswordForm):

@@ -41,7 +41,9 @@ class User(AbstractUser):
         return self.display_name or self.get_full_name() or self.username
 
 
-hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as # followed by six hex digits, like #1d4f91."))
+hex_colour = RegexValidator(
+    r"^#[0-9a-fA-F]{6}$", _("Enter a colour as # followed by six hex digits, like #1d4f91.")
+)
 
 
 class HubIdentity(models.Model):
@@ -50,7 +52,9 @@ class HubIdentity(models.Model):
     name = models.CharField(_("name"), max_length=120)
     short_name = models.CharField(_("short name"), max_length=40, blank=True)
     strapline = models.CharField(_("strapline"), max_length=200)
-    area = models.CharField(_("area served"), max_length=120, help_text=_("For example: the city of Southampton."))
+    area = models.CharField(
+        _("area served"), max_length=120, help_text=_("For example: the city of Southampton.")
+    )
     founded_year = models.PositiveSmallIntegerField(
         _("year founded"), validators=[MinValueValidator(1900), MaxValueValidator(2100)]
     )
@@ -58,8 +62,12 @@ class HubIdentity(models.Model):
     contact_email = models.EmailField(_("contact email"))
     contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
     address = models.TextField(_("postal address"), blank=True)
-    primary_colour = models.CharField(_("main colour"), max_length=7, default="#1d4f91", validators=[hex_colour])
-    accent_colour = models.CharField(_("accent colour"), max_length=7, default="#b3185b", validators=[hex_colour])
+    primary_colour = models.CharField(
+        _("main colour"), max_length=7, default="#1d4f91", validators=[hex_colour]
+    )
+    accent_colour = models.CharField(
+        _("accent colour"), max_length=7, default="#b3185b", validators=[hex_colour]
+    )
     logo = models.ImageField(_("logo"), upload_to="hub/", blank=True)
     logo_alt = models.CharField(_("logo description"), max_length=120, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -148,7 +156,9 @@ class OutgoingEmail(TimeStampedModel):
         verbose_name = _("email")
         verbose_name_plural = _("email outbox")
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=["queued", "sent", "failed"]), name="email_status_valid")
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "sent", "failed"]), name="email_status_valid"
+            )
         ]
         indexes = [models.Index(fields=["status", "created_at"])]
 
@@ -205,7 +215,9 @@ class ContentBlock(models.Model):
 
     key = models.SlugField(_("key"), max_length=60, unique=True)
     title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("text"), blank=True, help_text=_("Markdown: **bold**, _italic_, [link](https://…), lists."))
+    body = models.TextField(
+        _("text"), blank=True, help_text=_("Markdown: **bold**, _italic_, [link](https://…), lists.")
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     updated_by = models.ForeignKey(User, models.SET_NULL, null=True, blank=True, related_name="+")
 

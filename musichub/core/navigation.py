@@ -17,6 +17,7 @@ class NavEntry:
 
 ROLE_NAVIGATION = [
     NavEntry(_("Your account"), "core:account", "core.use_account"),
+    NavEntry(_("Your organisation"), "partners:my_partner", "partners.act_for_partner"),
     NavEntry(_("Partner applications"), "partners:review_queue", "partners.review_applications"),
     NavEntry(_("Partners"), "partners:manage_list", "partners.edit_partners"),
     NavEntry(_("News and pages"), "pages:manage", "pages.edit_content"),

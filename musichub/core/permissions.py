@@ -32,6 +32,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "pages.edit_content": STAFF,
     "partners.edit_partners": STAFF,
     "partners.review_applications": STAFF,
+    # Acting for one's own partner organisation (its area, its menu entry).
+    "partners.act_for_partner": frozenset({Role.PARTNER_MEMBER}),
     # A partner member edits their own organisation's entry (object-scoped, see OWNER_SCOPED).
     "partners.edit_own_partner": STAFF | {Role.PARTNER_MEMBER},
 }

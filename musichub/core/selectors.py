@@ -11,7 +11,9 @@ def hub_identity() -> HubIdentity | None:
 
 
 def inclusion_aims() -> QuerySet[InclusionAim]:
-    return InclusionAim.objects.prefetch_related(Prefetch("points", queryset=AimPoint.objects.order_by("position")))
+    return InclusionAim.objects.prefetch_related(
+        Prefetch("points", queryset=AimPoint.objects.order_by("position"))
+    )
 
 
 def outbox(*, status: str | None = None) -> QuerySet[OutgoingEmail]:

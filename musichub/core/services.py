@@ -4,6 +4,7 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -69,7 +70,12 @@ def set_role(*, user: User, role: Role) -> User:
 
 @transaction.atomic
 def create_invited_user(*, email: str, first_name: str, last_name: str, role: Role) -> User:
-    """Create an account with no password yet and email its owner a link to choose one."""
+    """Create an account with no password yet and email its owner a link to choose one.
+
+    Raises ValidationError (code "email_taken") when an account already uses the email address.
+    """
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError(_("An account already uses this email address."), code="email_taken")
     username = _free_username(email.split("@")[0])
     user = User(username=username, email=email, first_name=first_name, last_name=last_name, role=role)
     user.set_unusable_password()
@@ -99,4 +105,3 @@ def _free_username(base: str) -> str:
         n += 1
         candidate = f"{base}{n}"
     return candidate
-

@@ -28,7 +28,9 @@ def send_outgoing_email(email_id: int) -> str:
             email.last_error = f"{type(exc).__name__}: {exc}"[:300]
             if email.attempts >= settings.EMAIL_MAX_ATTEMPTS:
                 email.status = OutgoingEmail.Status.FAILED
-                logger.error("email %s failed after %s attempts: %s", email.pk, email.attempts, email.last_error)
+                logger.error(
+                    "email %s failed after %s attempts: %s", email.pk, email.attempts, email.last_error
+                )
             email.save(update_fields=["attempts", "last_error", "status", "updated_at"])
             if email.status == OutgoingEmail.Status.QUEUED:
                 _retry_later(email)

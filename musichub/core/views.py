@@ -85,6 +85,8 @@ password_reset = public(
 )
 password_reset_done = public(auth_views.PasswordResetDoneView.as_view())
 password_reset_confirm = public(
-    auth_views.PasswordResetConfirmView.as_view(form_class=HubSetPasswordForm, success_url="/accounts/reset/done/")
+    auth_views.PasswordResetConfirmView.as_view(
+        form_class=HubSetPasswordForm, success_url="/accounts/reset/done/"
+    )
 )
 password_reset_complete = public(auth_views.PasswordResetCompleteView.as_view())

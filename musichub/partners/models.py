@@ -5,9 +5,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from musichub.core.models import ActivityKind, Genre, InclusionAim, Instrument, TimeStampedModel
+from musichub.core.models import ActivityKind, Genre, InclusionAim, Instrument, Setting, TimeStampedModel
 from musichub.core.storage import private_storage
 from musichub.core.validators import validate_pdf
+
+ONE_LEAD_MESSAGE = _(
+    "There is already a lead partner. Change its level first, then make this partner the lead."
+)
 
 
 class OrganisationType(models.TextChoices):
@@ -31,8 +35,20 @@ class Offering(models.Model):
     offers_out_of_school = models.BooleanField(_("out of school"), default=False)
     offers_online = models.BooleanField(_("online"), default=False)
 
+    # Which boolean column stands for each setting (the filters and forms speak in `Setting` values).
+    SETTING_FIELDS = {
+        Setting.IN_SCHOOL: "offers_in_school",
+        Setting.OUT_OF_SCHOOL: "offers_out_of_school",
+        Setting.ONLINE: "offers_online",
+    }
+
     class Meta:
         abstract = True
+
+    @property
+    def offered_settings(self) -> list[Setting]:
+        """The settings offered, in the catalogue's order (each has `.label`)."""
+        return [setting for setting, field in self.SETTING_FIELDS.items() if getattr(self, field)]
 
 
 class Partner(TimeStampedModel, Offering):
@@ -48,21 +64,31 @@ class Partner(TimeStampedModel, Offering):
     slug = models.SlugField(_("short name for links"), max_length=160, unique=True)
     level = models.CharField(_("partnership level"), max_length=10, choices=Level, default=Level.LOCAL)
     organisation_type = models.CharField(_("type of organisation"), max_length=30, choices=OrganisationType)
-    summary = models.CharField(_("summary"), max_length=300, help_text=_("One or two sentences for the directory."))
+    summary = models.CharField(
+        _("summary"), max_length=300, help_text=_("One or two sentences for the directory.")
+    )
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
     role_in_hub = models.TextField(
         _("role in the hub"), blank=True, help_text=_("What this partner does for the hub. Markdown.")
     )
     website = models.URLField(_("website"), blank=True)
     public_email = models.EmailField(_("public contact email"), blank=True)
-    aims = models.ManyToManyField(InclusionAim, blank=True, verbose_name=_("inclusion aims it contributes to"))
+    aims = models.ManyToManyField(
+        InclusionAim, blank=True, verbose_name=_("inclusion aims it contributes to")
+    )
     is_published = models.BooleanField(_("shown in the directory"), default=False)
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("partner")
         constraints = [
-            models.UniqueConstraint(fields=["level"], condition=Q(level="lead"), name="one_lead_partner"),
+            models.UniqueConstraint(
+                fields=["level"],
+                condition=Q(level="lead"),
+                name="one_lead_partner",
+                violation_error_code="one_lead",
+                violation_error_message=ONE_LEAD_MESSAGE,
+            ),
             models.CheckConstraint(
                 condition=Q(level__in=["lead", "local", "regional", "national"]), name="partner_level_valid"
             ),
@@ -70,7 +96,10 @@ class Partner(TimeStampedModel, Offering):
                 condition=Q(organisation_type__in=OrganisationType.values), name="partner_type_valid"
             ),
         ]
-        indexes = [models.Index(fields=["is_published", "level", "name"])]
+        indexes = [
+            models.Index(fields=["is_published", "level", "name"]),
+            models.Index(fields=["is_published", "organisation_type"]),
+        ]
 
     def __str__(self):
         return self.name
@@ -86,7 +115,9 @@ class PartnerMembership(TimeStampedModel):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="partner_membership", verbose_name=_("person")
     )
-    partner = models.ForeignKey(Partner, models.CASCADE, related_name="memberships", verbose_name=_("partner"))
+    partner = models.ForeignKey(
+        Partner, models.CASCADE, related_name="memberships", verbose_name=_("partner")
+    )
 
     class Meta:
         verbose_name = _("partner member")
@@ -126,7 +157,12 @@ class PartnerApplication(TimeStampedModel, Offering):
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.SUBMITTED)
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     partner = models.OneToOneField(

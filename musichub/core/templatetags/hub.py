@@ -57,5 +57,7 @@ def error_summary(*forms_):
             continue
         items += [{"message": error, "href": ""} for error in form.non_field_errors()]
         for bound_field in form:
-            items += [{"message": error, "href": f"#{_target_id(bound_field)}"} for error in bound_field.errors]
+            items += [
+                {"message": error, "href": f"#{_target_id(bound_field)}"} for error in bound_field.errors
+            ]
     return {"items": items}

@@ -1,0 +1,50 @@
+"""Each role's first journey: sign in with the demo login, land on their account page, see their tools."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from musichub.core.demo import DEMO_LOGINS, DEMO_PASSWORD
+from musichub.core.roles import Role
+from musichub.core.tests.browser import assert_accessible, assert_fits_width
+
+# A tool each role must find in its menu after signing in (None: only its account page so far).
+FIRST_TOOL = {
+    Role.HUB_ADMIN: "Back office",
+    Role.HUB_STAFF: "Partner applications",
+    Role.PARTNER_MEMBER: "Your organisation",
+    Role.MUSIC_LEADER: None,
+    Role.SCHOOL_CONTACT: None,
+    Role.GUARDIAN: None,
+    Role.YOUNG_PERSON: None,
+}
+
+
+@pytest.fixture
+def demo_hub(transactional_db, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0, stdout=StringIO())
+    settings.DEBUG = False
+
+
+def test_every_demo_login_signs_in_and_finds_its_tools(page, demo_hub):
+    for username, role, first_name, last_name in DEMO_LOGINS:
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto("/accounts/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url("**/account/")
+        assert page.get_by_role("heading", level=1).inner_text() == "Your account"
+        assert str(Role(role).label) in page.locator("main").inner_text()
+        tool = FIRST_TOOL[Role(role)]
+        if tool:
+            assert page.get_by_role("navigation", name="Your tools").get_by_role("link", name=tool).is_visible()
+        else:
+            assert page.get_by_role("navigation", name="Your tools").count() == 0
+        assert_accessible(page, f"account page of {username}")
+        assert_fits_width(page, 320)
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.get_by_role("button", name="Sign out").click()
+        assert page.get_by_role("link", name="Sign in").is_visible()

@@ -1,0 +1,65 @@
+"""Load the demo hub: identity, inclusion aims, catalogues, partners, news and one login per role.
+
+Lives in `pages`, the app at the top of the dependency order, because it calls every app's demo loader.
+Later issues add their own loader to DEMO_LOADERS below.
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from musichub.core.demo import DEMO_LOGINS, DEMO_PASSWORD, load_demo_hub, load_demo_logins
+from musichub.core.models import HubIdentity
+from musichub.core.roles import Role
+from musichub.pages.demo import load_demo_content
+from musichub.partners.demo import demo_partner_for_login, load_demo_partners
+from musichub.partners.services import add_partner_member
+
+DEMO_LOADERS = [load_demo_hub, load_demo_partners, load_demo_content]
+
+
+class Command(BaseCommand):
+    help = "Load the demo hub (idempotent) and print its demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Load nothing if the hub is already set up; still print logins.",
+        )
+        parser.add_argument(
+            "--i-know-this-is-public",
+            action="store_true",
+            help="Create the well-known demo logins even though DEBUG is off.",
+        )
+        parser.add_argument(
+            "--no-logins", action="store_true", help="Load the demo data without demo logins."
+        )
+
+    def handle(self, *args, if_empty=False, i_know_this_is_public=False, no_logins=False, **options):
+        with_logins = not no_logins
+        if with_logins and not settings.DEBUG and not i_know_this_is_public:
+            raise CommandError(
+                "DEBUG is off, so this may be a public site: the demo logins have well-known passwords. "
+                "Use --no-logins, or --i-know-this-is-public if you really want them."
+            )
+        if if_empty and HubIdentity.objects.exists():
+            self.stdout.write("The hub is already set up; no demo data loaded.")
+        else:
+            with transaction.atomic():
+                for loader in DEMO_LOADERS:
+                    loader()
+                if with_logins:
+                    users = load_demo_logins()
+                    add_partner_member(user=users[Role.PARTNER_MEMBER], partner=demo_partner_for_login())
+            self.stdout.write(self.style.SUCCESS("Demo hub loaded."))
+        if with_logins:
+            self._print_logins()
+
+    def _print_logins(self):
+        self.stdout.write(
+            f"\nDemo logins at {settings.SITE_URL}/accounts/login/ (password for all: {DEMO_PASSWORD})"
+        )
+        for username, role, first_name, last_name in DEMO_LOGINS:
+            self.stdout.write(f"  {username:<10} {Role(role).label} ({first_name} {last_name})")
+        self.stdout.write("")
