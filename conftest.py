@@ -135,3 +135,15 @@ def pytest_sessionfinish(session, exitstatus):
             "Browser tests must not be skipped: " + ", ".join(_skipped_browser_tests), red=True
         )
         session.exitstatus = 1
+
+
+@pytest.fixture
+def demo_hub(transactional_db, settings):
+    """The whole demo hub, for browser tests: seeded as on a development site, then served as in production."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.DEBUG = True  # seed_demo creates its well-known logins only on a development site
+    call_command("seed_demo", verbosity=0, stdout=StringIO())
+    settings.DEBUG = False  # real 404 and 403 pages, as visitors see them

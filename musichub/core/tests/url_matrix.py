@@ -77,7 +77,9 @@ def endpoints(urlconf=None) -> tuple[list[Endpoint], list[str]]:
                 continue
             if not entry.name:
                 # The admin's final catch-all, and the media files Django serves itself with DEBUG on.
-                if namespace != "admin" and entry.lookup_str != "django.views.static.serve":  # the admin's final catch-all is its own affair
+                if (
+                    namespace != "admin" and entry.lookup_str != "django.views.static.serve"
+                ):  # the admin's final catch-all is its own affair
                     unaddressable.append(f"unnamed pattern {entry.pattern} ({entry.lookup_str})")
                 continue
             name = f"{namespace}:{entry.name}" if namespace else entry.name

@@ -16,13 +16,6 @@ from musichub.partners.models import Partner
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 
 
-@pytest.fixture
-def demo_hub(transactional_db, settings):
-    settings.DEBUG = True  # seed_demo's logins are for development sites only
-    call_command("seed_demo", verbosity=0, stdout=StringIO())
-    settings.DEBUG = False  # and the site is served as in production: real 404 pages
-
-
 def public_paths() -> list[str]:
     partner = Partner.objects.filter(is_published=True).exclude(level=Partner.Level.LEAD).first()
     news = NewsPost.objects.filter(status=NewsPost.Status.PUBLISHED).first()

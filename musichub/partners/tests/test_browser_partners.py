@@ -10,12 +10,6 @@ from musichub.core.tests.browser import assert_accessible, assert_fits_width, wa
 from musichub.partners.models import Partner, PartnerApplication
 
 
-@pytest.fixture
-def demo_hub(transactional_db, settings):
-    settings.DEBUG = True  # seed_demo's logins are for development sites only
-    call_command("seed_demo", verbosity=0, stdout=StringIO())
-
-
 def real_errors(errors):
     """Console errors other than the missing favicon (the site has none yet): CSP refusals, script errors."""
     return [error for error in errors if "favicon" not in error and "status of 404" not in error]
