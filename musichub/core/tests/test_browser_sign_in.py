@@ -1,10 +1,5 @@
 """Each role's first journey: sign in with the demo login, land on their account page, see their tools."""
 
-from io import StringIO
-
-import pytest
-from django.core.management import call_command
-
 from musichub.core.demo import DEMO_LOGINS, DEMO_PASSWORD
 from musichub.core.roles import Role
 from musichub.core.tests.browser import assert_accessible, assert_fits_width

@@ -3,11 +3,7 @@
 Also takes the home-page screenshot shown in the README (docs/screenshots/home.png).
 """
 
-from io import StringIO
 from pathlib import Path
-
-import pytest
-from django.core.management import call_command
 
 from musichub.core.tests.browser import assert_accessible, assert_fits_width, watch_console
 from musichub.pages.models import NewsPost

@@ -1,10 +1,5 @@
 """The partners pages in a real Chromium: WCAG 2.2 AA with axe-core, usable at 320 px, no CSP errors."""
 
-from io import StringIO
-
-import pytest
-from django.core.management import call_command
-
 from musichub.core.demo import DEMO_PASSWORD
 from musichub.core.tests.browser import assert_accessible, assert_fits_width, watch_console
 from musichub.partners.models import Partner, PartnerApplication
