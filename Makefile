@@ -11,13 +11,15 @@ CHROMIUM ?= /usr/bin/chromium
 .PHONY: run test test-postgres install install-dev browser lint format migrate demo bench clean
 
 ## make run: install, migrate, load the demo hub if the database is empty, serve at http://127.0.0.1:8000
+run: export DEBUG = 1
+run: export SITE_URL = http://$(HOST):$(PORT)
 run: install
-	DEBUG=1 $(BIN)/python manage.py migrate --no-input
-	DEBUG=1 $(BIN)/python manage.py seed_demo --if-empty
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py seed_demo --if-empty
 	@echo "Serving the platform at http://$(HOST):$(PORT)/  (Ctrl+C stops the server and the task worker)"
 	@trap 'kill 0' EXIT INT TERM; \
-	  DEBUG=1 $(BIN)/python manage.py db_worker --no-reload & \
-	  DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	  $(BIN)/python manage.py db_worker --no-reload & \
+	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## make test: install what the tests need (Chromium too, as root), lint, check migrations, run every test
 test: install-dev browser
