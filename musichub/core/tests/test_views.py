@@ -131,3 +131,16 @@ def test_the_site_refuses_to_start_in_production_without_a_secret_key(tmp_path):
     )
     assert result.returncode != 0
     assert "Set SECRET_KEY" in result.stderr
+
+
+def test_the_language_switcher_remembers_the_choice_and_returns_to_the_page(client, hub):
+    response = client.post("/i18n/setlang/", {"language": "en-gb", "next": "/about/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/about/"
+    assert response.cookies["django_language"].value == "en-gb"
+
+
+def test_every_page_offers_the_language_switcher_and_says_its_language(client, hub):
+    page = client.get("/about/").content.decode()
+    assert '<html lang="en-gb">' in page
+    assert 'action="/i18n/setlang/"' in page

@@ -1,0 +1,1 @@
+"""Benchmarks of the platform's pages against floors measured in the same run (see README.md)."""
