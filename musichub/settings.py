@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     # Domain apps, in the dependency order of DESIGN.md.
     "musichub.core",
+    "musichub.people",
     "musichub.partners",
     "musichub.pages",
 ]

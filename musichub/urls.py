@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("musichub.core.urls")),
+    path("", include("musichub.people.urls")),
     path("", include("musichub.partners.urls")),
     path("", include("musichub.pages.urls")),
 ]

@@ -36,6 +36,19 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "partners.act_for_partner": frozenset({Role.PARTNER_MEMBER}),
     # A partner member edits their own organisation's entry (object-scoped, see OWNER_SCOPED).
     "partners.edit_own_partner": STAFF | {Role.PARTNER_MEMBER},
+    # Young people, families and schools. Which records a role sees is decided by one selector,
+    # musichub.people.selectors.young_people_visible_to(user); these say which pages a role may open.
+    "people.view_young_people": STAFF | {Role.PARTNER_MEMBER, Role.MUSIC_LEADER},
+    "people.manage_young_people": STAFF,
+    "people.decide_support": STAFF,
+    "people.import_data": STAFF,
+    "people.subject_access": STAFF,
+    "people.erase": frozenset({Role.HUB_ADMIN}),
+    "people.view_school_figures": STAFF | {Role.SCHOOL_CONTACT},
+    "people.manage_family": frozenset({Role.GUARDIAN}),
+    "people.view_own_record": frozenset({Role.YOUNG_PERSON}),
+    # The audit log: searchable by hub admins, never editable.
+    "core.view_audit_log": frozenset({Role.HUB_ADMIN}),
 }
 
 # For these (permission, role) pairs the role alone is not enough: the object must say yes.
