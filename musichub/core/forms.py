@@ -46,3 +46,31 @@ class HubPasswordResetForm(PasswordResetForm):
 
 class HubSetPasswordForm(SetPasswordForm):
     pass
+
+
+class AuditSearchForm(forms.Form):
+    """Filters for the audit log; anything unexpected falls back to no filter."""
+
+    object_type = forms.ChoiceField(label=_("Kind of record"), required=False)
+    object_id = forms.CharField(label=_("Record number"), required=False, max_length=40)
+    actor = forms.CharField(label=_("Username of who did it"), required=False, max_length=150)
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, object_types=(), actions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["object_type"].choices = [("", _("Any")), *[(t, t) for t in object_types]]
+        self.fields["action"].choices = [("", _("Any")), *[(a, a) for a in actions]]
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and until < since:
+            self.add_error("until", _("Choose a date on or after the ‘From’ date"))
+        return cleaned
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {key: value for key, value in self.cleaned_data.items() if value}

@@ -22,6 +22,7 @@ ROLE_NAVIGATION = [
     NavEntry(_("Partners"), "partners:manage_list", "partners.edit_partners"),
     NavEntry(_("News and pages"), "pages:manage", "pages.edit_content"),
     NavEntry(_("Email outbox"), "core:outbox", "core.view_outbox"),
+    NavEntry(_("Audit log"), "core:audit_log", "core.view_audit_log"),
     NavEntry(_("Back office"), "admin:index", "core.use_admin"),
 ]
 

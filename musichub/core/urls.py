@@ -14,5 +14,6 @@ urlpatterns = [
     path("account/", views.account, name="account"),
     path("manage/outbox/", views.outbox_list, name="outbox"),
     path("manage/outbox/<int:pk>/retry/", views.outbox_retry, name="outbox_retry"),
+    path("manage/audit/", views.audit_log, name="audit_log"),
     path("theme.css", views.theme_css, name="theme_css"),
 ]

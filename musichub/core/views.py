@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from .forms import HubAuthenticationForm, HubPasswordResetForm, HubSetPasswordForm
+from .forms import AuditSearchForm, HubAuthenticationForm, HubPasswordResetForm, HubSetPasswordForm
 from .models import OutgoingEmail
 from .permissions import public, requires
-from .selectors import hub_identity, outbox
+from .selectors import audit_entries, audit_filter_choices, hub_identity, outbox
 from .services import retry_email
 
 logger = logging.getLogger(__name__)
@@ -71,6 +71,15 @@ def outbox_retry(request, pk):
     retry_email(email=email)
     messages.success(request, _("The email to %(to)s is queued again.") % {"to": email.to})
     return redirect("core:outbox")
+
+
+@requires("core.view_audit_log")
+def audit_log(request):
+    """Search the audit log. It is read-only: nothing in the app edits or deletes an entry."""
+    object_types, actions = audit_filter_choices()
+    form = AuditSearchForm(request.GET or None, object_types=object_types, actions=actions)
+    page = Paginator(audit_entries(**form.filters()), 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit_log.html", {"form": form, "page": page})
 
 
 login = public(auth_views.LoginView.as_view(authentication_form=HubAuthenticationForm))

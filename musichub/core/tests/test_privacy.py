@@ -53,7 +53,7 @@ def test_no_row_or_column_ever_has_exactly_one_hidden_cell_that_a_total_would_re
     lines = [list(zip(row, mask_row, strict=True)) for row, mask_row in zip(table, mask, strict=True)]
     lines += [
         list(zip(column, mask_column, strict=True))
-        for column, mask_column in zip(zip(*table), zip(*mask), strict=True)
+        for column, mask_column in zip(zip(*table, strict=True), zip(*mask, strict=True), strict=True)
     ]
     for line in lines:
         hidden = [value for value, is_hidden in line if is_hidden]
