@@ -15,13 +15,7 @@ def _isolated_cache_and_media(settings, tmp_path):
     """Each test starts with an empty cache (rate limits) and writes uploads to its own folder."""
     cache.clear()
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "private-media", "base_url": None},
-        },
-    }
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
     yield
     cache.clear()
 

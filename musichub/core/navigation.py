@@ -17,7 +17,13 @@ class NavEntry:
 
 ROLE_NAVIGATION = [
     NavEntry(_("Your account"), "core:account", "core.use_account"),
+    NavEntry(_("Your family"), "people:family", "people.manage_family"),
+    NavEntry(_("Your page"), "people:me", "people.view_own_record"),
     NavEntry(_("Your organisation"), "partners:my_partner", "partners.act_for_partner"),
+    NavEntry(_("Young people"), "people:list", "people.view_young_people"),
+    NavEntry(_("Support requests"), "people:support_queue", "people.decide_support"),
+    NavEntry(_("School figures"), "people:school_figures", "people.view_school_figures"),
+    NavEntry(_("Imports"), "people:imports", "people.import_data"),
     NavEntry(_("Partner applications"), "partners:review_queue", "partners.review_applications"),
     NavEntry(_("Partners"), "partners:manage_list", "partners.edit_partners"),
     NavEntry(_("News and pages"), "pages:manage", "pages.edit_content"),

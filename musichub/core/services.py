@@ -76,7 +76,7 @@ def create_invited_user(*, email: str, first_name: str, last_name: str, role: Ro
     """
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError(_("An account already uses this email address."), code="email_taken")
-    username = _free_username(email.split("@")[0])
+    username = free_username(email.split("@")[0])
     user = User(username=username, email=email, first_name=first_name, last_name=last_name, role=role)
     user.set_unusable_password()
     user.save()
@@ -98,7 +98,8 @@ def send_invitation(*, user: User) -> OutgoingEmail:
     )
 
 
-def _free_username(base: str) -> str:
+def free_username(base: str) -> str:
+    """A username made from `base` (an email's local part) that nobody has yet."""
     base = "".join(ch for ch in base.lower() if ch.isalnum() or ch in "._-")[:30] or "user"
     candidate, n = base, 1
     while User.objects.filter(username=candidate).exists():

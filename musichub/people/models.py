@@ -59,7 +59,9 @@ class School(TimeStampedModel):
 class PostcodeArea(models.Model):
     """Where a postcode lies: its LSOA and electoral ward (from the ONS postcode directory)."""
 
-    postcode = models.CharField(_("postcode"), max_length=8, unique=True, help_text=_("Normalised: 'SO14 7LY'."))
+    postcode = models.CharField(
+        _("postcode"), max_length=8, unique=True, help_text=_("Normalised: 'SO14 7LY'.")
+    )
     lsoa_code = models.CharField(_("LSOA code"), max_length=9, db_index=True)
     ward_code = models.CharField(_("ward code"), max_length=9, blank=True)
     ward_name = models.CharField(_("ward"), max_length=120, blank=True)
@@ -86,7 +88,9 @@ class Neighbourhood(models.Model):
     class Meta:
         verbose_name = _("neighbourhood (LSOA)")
         constraints = [
-            models.CheckConstraint(condition=Q(imd_decile__gte=1, imd_decile__lte=10), name="imd_decile_1_to_10")
+            models.CheckConstraint(
+                condition=Q(imd_decile__gte=1, imd_decile__lte=10), name="imd_decile_1_to_10"
+            )
         ]
 
     def __str__(self):
@@ -109,11 +113,17 @@ class PopulationFigure(models.Model):
         verbose_name = _("population figure")
         constraints = [
             models.UniqueConstraint(
-                fields=["as_of", "school", "year_group", "characteristic", "value"], name="population_figure_unique"
+                fields=["as_of", "school", "year_group", "characteristic", "value"],
+                name="population_figure_unique",
             ),
-            models.CheckConstraint(condition=Q(characteristic__in=Characteristic.values), name="population_char_valid"),
+            models.CheckConstraint(
+                condition=Q(characteristic__in=Characteristic.values), name="population_char_valid"
+            ),
         ]
         indexes = [models.Index(fields=["as_of", "characteristic", "value"])]
+
+    def __str__(self):
+        return f"{self.school} {self.year_group} {self.characteristic} {self.value}: {self.pupils}"
 
 
 class ImportRun(TimeStampedModel):
@@ -141,7 +151,12 @@ class ImportRun(TimeStampedModel):
     counts = models.JSONField(_("counts"), default=dict, blank=True)
     problems = models.JSONField(_("problems"), default=list, blank=True)
     started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by")
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
     )
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
@@ -159,6 +174,25 @@ class ImportRun(TimeStampedModel):
         return f"{self.get_kind_display()}: {self.filename}"
 
 
+# ---- School contacts ------------------------------------------------------------------------------------
+
+
+class SchoolContact(TimeStampedModel):
+    """A school's music lead (role school_contact) and the one school whose aggregate figures they see."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="school_contacts", verbose_name=_("person")
+    )
+    school = models.ForeignKey(School, models.CASCADE, related_name="contacts", verbose_name=_("school"))
+
+    class Meta:
+        verbose_name = _("school contact")
+        constraints = [models.UniqueConstraint(fields=["user"], name="school_contact_one_school")]
+
+    def __str__(self):
+        return f"{self.user} ({self.school})"
+
+
 # ---- Families ------------------------------------------------------------------------------------------------
 
 
@@ -166,7 +200,10 @@ class Family(TimeStampedModel):
     """Siblings and the guardians who look after them. A guardian sees only their own family's children."""
 
     guardians = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, through="FamilyGuardian", related_name="families", verbose_name=_("guardians")
+        settings.AUTH_USER_MODEL,
+        through="FamilyGuardian",
+        related_name="families",
+        verbose_name=_("guardians"),
     )
 
     class Meta:
@@ -238,15 +275,21 @@ class YoungPerson(TimeStampedModel):
     sex = models.CharField(_("sex"), max_length=20, choices=Sex, default=Sex.NOT_KNOWN)
     gender = models.CharField(_("gender"), max_length=20, choices=Gender, default=Gender.NOT_KNOWN)
     gender_self_described = models.CharField(_("gender, in their words"), max_length=80, blank=True)
-    ethnicity = models.CharField(_("ethnicity"), max_length=40, choices=Ethnicity, default=Ethnicity.NOT_KNOWN)
+    ethnicity = models.CharField(
+        _("ethnicity"), max_length=40, choices=Ethnicity, default=Ethnicity.NOT_KNOWN
+    )
     fsm = models.CharField(
         _("free school meals or Pupil Premium"), max_length=20, choices=YesNo, default=YesNo.NOT_KNOWN
     )
-    send = models.CharField(_("special educational needs"), max_length=20, choices=Send, default=Send.NOT_KNOWN)
+    send = models.CharField(
+        _("special educational needs"), max_length=20, choices=Send, default=Send.NOT_KNOWN
+    )
     eal = models.CharField(
         _("English as an additional language"), max_length=20, choices=YesNo, default=YesNo.NOT_KNOWN
     )
-    care_experienced = models.CharField(_("care-experienced"), max_length=20, choices=YesNo, default=YesNo.NOT_KNOWN)
+    care_experienced = models.CharField(
+        _("care-experienced"), max_length=20, choices=YesNo, default=YesNo.NOT_KNOWN
+    )
     young_carer = models.CharField(_("young carer"), max_length=20, choices=YesNo, default=YesNo.NOT_KNOWN)
     disability = models.CharField(_("disabled"), max_length=20, choices=YesNo, default=YesNo.NOT_KNOWN)
     # Record keeping.
@@ -314,22 +357,30 @@ class Consent(TimeStampedModel):
     young_person = models.ForeignKey(YoungPerson, models.CASCADE, related_name="consents")
     purpose = models.CharField(_("purpose"), max_length=20, choices=ConsentPurpose)
     given_by = models.CharField(_("given by"), max_length=20, choices=GivenBy)
-    given_by_user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    given_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     given_by_name = models.CharField(_("name of the person who consented"), max_length=160)
     method = models.CharField(_("how it was given"), max_length=20, choices=Method, default=Method.ONLINE)
     wording_version = models.CharField(_("wording version"), max_length=20)
     given_at = models.DateTimeField(_("given"))
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-given_at"]
         verbose_name = _("consent")
         constraints = [
             models.UniqueConstraint(
-                fields=["young_person", "purpose"], condition=Q(withdrawn_at__isnull=True), name="one_active_consent"
+                fields=["young_person", "purpose"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="one_active_consent",
             ),
-            models.CheckConstraint(condition=Q(purpose__in=ConsentPurpose.values), name="consent_purpose_valid"),
+            models.CheckConstraint(
+                condition=Q(purpose__in=ConsentPurpose.values), name="consent_purpose_valid"
+            ),
         ]
         indexes = [models.Index(fields=["purpose", "withdrawn_at"])]
 
@@ -360,11 +411,15 @@ class NamedBarrier(TimeStampedModel):
     young_person = models.ForeignKey(YoungPerson, models.CASCADE, related_name="named_barriers")
     barrier = models.ForeignKey(Barrier, models.PROTECT, related_name="+")
     note = models.CharField(_("in their words"), max_length=300, blank=True)
-    named_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    named_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("barrier named")
-        constraints = [models.UniqueConstraint(fields=["young_person", "barrier"], name="named_barrier_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["young_person", "barrier"], name="named_barrier_unique")
+        ]
 
 
 class SupportRequest(TimeStampedModel):
@@ -382,7 +437,9 @@ class SupportRequest(TimeStampedModel):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
 
@@ -394,7 +451,8 @@ class SupportRequest(TimeStampedModel):
                 condition=Q(status__in=["requested", "awarded", "declined"]), name="support_status_valid"
             ),
             models.CheckConstraint(
-                condition=Q(status="requested") | Q(decided_at__isnull=False), name="support_decision_has_date"
+                condition=Q(status="requested") | Q(decided_at__isnull=False),
+                name="support_decision_has_date",
             ),
         ]
         indexes = [models.Index(fields=["status", "created_at"])]

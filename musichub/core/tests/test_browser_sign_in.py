@@ -9,10 +9,10 @@ FIRST_TOOL = {
     Role.HUB_ADMIN: "Back office",
     Role.HUB_STAFF: "Partner applications",
     Role.PARTNER_MEMBER: "Your organisation",
-    Role.MUSIC_LEADER: None,
-    Role.SCHOOL_CONTACT: None,
-    Role.GUARDIAN: None,
-    Role.YOUNG_PERSON: None,
+    Role.MUSIC_LEADER: "Young people",
+    Role.SCHOOL_CONTACT: "School figures",
+    Role.GUARDIAN: "Your family",
+    Role.YOUNG_PERSON: "Your page",
 }
 
 

@@ -14,8 +14,19 @@ from musichub.core.roles import Role
 from musichub.pages.demo import load_demo_content
 from musichub.partners.demo import demo_partner_for_login, load_demo_partners
 from musichub.partners.services import add_partner_member
+from musichub.people.demo import link_demo_logins, load_demo_people
+from musichub.people.demo_catalogues import load_demo_catalogues
+from musichub.people.demo_imports import load_demo_areas_and_schools
+from musichub.people.models import School, SchoolContact
 
-DEMO_LOADERS = [load_demo_hub, load_demo_partners, load_demo_content]
+DEMO_LOADERS = [
+    load_demo_hub,
+    load_demo_partners,
+    load_demo_content,
+    load_demo_areas_and_schools,
+    load_demo_catalogues,
+    load_demo_people,
+]
 
 
 class Command(BaseCommand):
@@ -52,6 +63,15 @@ class Command(BaseCommand):
                 if with_logins:
                     users = load_demo_logins()
                     add_partner_member(user=users[Role.PARTNER_MEMBER], partner=demo_partner_for_login())
+                    link_demo_logins()
+                    school = (
+                        School.objects.filter(is_open=True, young_people__isnull=False)
+                        .order_by("name")
+                        .first()
+                    )
+                    SchoolContact.objects.update_or_create(
+                        user=users[Role.SCHOOL_CONTACT], defaults={"school": school}
+                    )
             self.stdout.write(self.style.SUCCESS("Demo hub loaded."))
         if with_logins:
             self._print_logins()
