@@ -7,12 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 class HubAuthenticationForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": _("Enter a correct username and password. Both are case-sensitive."),
+        "invalid_login": _("Enter a correct username (or email address) and password. The password is case-sensitive."),
         "inactive": _("This account is not active. Contact the hub team."),
     }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("Username or email address")
         self.fields["username"].widget.attrs.update({"autocomplete": "username"})
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
 

@@ -20,7 +20,7 @@ def test_every_demo_login_signs_in_and_finds_its_tools(page, demo_hub):
     for username, role, *_names in DEMO_LOGINS:
         page.set_viewport_size({"width": 1280, "height": 900})
         page.goto("/accounts/login/")
-        page.get_by_label("Username").fill(username)
+        page.get_by_label("Username or email address").fill(username)
         page.get_by_label("Password").fill(DEMO_PASSWORD)
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_url("**/account/")

@@ -70,7 +70,7 @@ def test_signing_in_is_locked_after_five_wrong_passwords(client, make_user, hub)
 def test_a_wrong_password_shows_a_message_and_keeps_the_username(client, make_user, hub):
     make_user(Role.HUB_STAFF, username="sam")
     page = client.post(reverse("core:login"), {"username": "sam", "password": "wrong"}).content.decode()
-    assert "Enter a correct username and password" in page
+    assert "Enter a correct username (or email address) and password" in page
     assert 'value="sam"' in page
 
 
@@ -183,3 +183,9 @@ def test_an_audit_search_with_dates_the_wrong_way_round_says_so_and_shows_everyt
     response = client.get(reverse("core:audit_log"), {"since": "2026-05-01", "until": "2026-04-01"})
     assert "Choose a date on or after" in response.content.decode()
     assert response.context["page"].paginator.count == 1
+
+
+def test_people_sign_in_with_their_email_address_too(client, make_user, hub):
+    make_user(Role.GUARDIAN, username="grace", email="Grace@Example.org", password="a-long-test-password")
+    client.post(reverse("core:login"), {"username": "grace@example.org", "password": "a-long-test-password"})
+    assert client.session.get("_auth_user_id")

@@ -12,7 +12,7 @@ from .factories import NewsPostFactory
 def signed_in_staff(page, transactional_db, hub, make_user):
     make_user(Role.HUB_STAFF, username="sam", password="a-long-test-password")
     page.goto("/accounts/login/")
-    page.get_by_label("Username").fill("sam")
+    page.get_by_label("Username or email address").fill("sam")
     page.get_by_label("Password").fill("a-long-test-password")
     page.get_by_role("button", name="Sign in").click()
     return page

@@ -50,7 +50,7 @@ def test_forms_with_errors_pass_axe(page, demo_hub):
     assert page.locator(".error-summary").is_visible()
     assert_accessible(page, "become a partner, with errors")
     page.goto("/accounts/login/")
-    page.get_by_label("Username").fill("nobody")
+    page.get_by_label("Username or email address").fill("nobody")
     page.get_by_label("Password").fill("wrong")
     page.get_by_role("button", name="Sign in").click()
     assert_accessible(page, "sign in, with errors")

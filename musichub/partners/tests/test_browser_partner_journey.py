@@ -53,7 +53,7 @@ def test_an_organisation_becomes_a_partner_and_appears_in_the_directory(page, de
 
     # A staff member signs in, finds it in the review queue and approves it.
     page.goto("/accounts/login/")
-    page.get_by_label("Username").fill("staff")
+    page.get_by_label("Username or email address").fill("staff")
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("navigation", name="Your tools").get_by_role("link", name="Partner applications").click()

@@ -18,7 +18,7 @@ from musichub.people.selectors import has_consent
 def sign_in(page, username, password=DEMO_PASSWORD):
     page.context.clear_cookies()
     page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
+    page.get_by_label("Username or email address").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
 

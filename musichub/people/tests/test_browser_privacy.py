@@ -10,7 +10,7 @@ from .test_privacy import add_barrier_and_support, give_consents, make_young_per
 
 def sign_in(page, username):
     page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
+    page.get_by_label("Username or email address").fill(username)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()

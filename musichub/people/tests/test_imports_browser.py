@@ -30,7 +30,7 @@ def check(page, label):
 def test_staff_upload_a_gias_file_read_its_report_and_confirm_it(page, demo_hub, tmp_path):
     errors = watch_console(page)
     page.goto("/accounts/login/")
-    page.get_by_label("Username").fill("staff")
+    page.get_by_label("Username or email address").fill("staff")
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
