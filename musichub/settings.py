@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "musichub.core",
     "musichub.people",
     "musichub.partners",
+    "musichub.offer",
     "musichub.pages",
 ]
 

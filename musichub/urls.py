@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("musichub.core.urls")),
     path("", include("musichub.people.urls")),
     path("", include("musichub.partners.urls")),
+    path("", include("musichub.offer.urls")),
     path("", include("musichub.pages.urls")),
 ]
 

@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 class HubAuthenticationForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": _("Enter a correct username (or email address) and password. The password is case-sensitive."),
+        "invalid_login": _(
+            "Enter a correct username (or email address) and password. The password is case-sensitive."
+        ),
         "inactive": _("This account is not active. Contact the hub team."),
     }
 

@@ -47,12 +47,22 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "people.view_school_figures": STAFF | {Role.SCHOOL_CONTACT},
     "people.manage_family": frozenset({Role.GUARDIAN}),
     "people.view_own_record": frozenset({Role.YOUNG_PERSON}),
+    # The offer. Partner members manage their own partner's opportunities (object-scoped, OWNER_SCOPED).
+    "offer.manage_opportunities": STAFF | {Role.PARTNER_MEMBER},
+    "offer.manage_venues": STAFF | {Role.PARTNER_MEMBER},
+    "offer.manage_term_dates": STAFF,
     # The audit log: searchable by hub admins, never editable.
     "core.view_audit_log": frozenset({Role.HUB_ADMIN}),
 }
 
 # For these (permission, role) pairs the role alone is not enough: the object must say yes.
-OWNER_SCOPED: frozenset[tuple[str, Role]] = frozenset({("partners.edit_own_partner", Role.PARTNER_MEMBER)})
+OWNER_SCOPED: frozenset[tuple[str, Role]] = frozenset(
+    {
+        ("partners.edit_own_partner", Role.PARTNER_MEMBER),
+        ("offer.manage_opportunities", Role.PARTNER_MEMBER),
+        ("offer.manage_venues", Role.PARTNER_MEMBER),
+    }
+)
 
 
 def role_of(user) -> Role | None:

@@ -31,9 +31,8 @@ from .services import (
 
 PER_PAGE = 20
 LATEST_NEWS_ON_HOME = 3
-# Where "Find music-making" leads. The partners directory until the opportunity finder exists;
-# then change this one line to "offer:finder" (or whatever the finder's URL name is).
-FIND_MUSIC_MAKING_URL = "partners:directory"
+# Where "Find music-making" leads: the opportunity finder.
+FIND_MUSIC_MAKING_URL = "offer:finder"
 
 
 @public

@@ -15,8 +15,9 @@ One framework serves all four (docs/imports.md is the operators' guide):
 The file is read as a stream, twice (three times counting the encoding check), never held in memory:
 memory stays flat whatever the number of rows (bench/import_schools.py measures it).
 
-Services: `run_import` (management commands, the demo), `check_import_upload`, `confirm_import` and
-`cancel_import` (staff in the browser). Each run is recorded as an ImportRun.
+Services: `run_import` (management commands, the demo), `check_import_upload`, `confirm_import`,
+`retry_import` and `cancel_import` (staff in the browser), and `run_queued_import`, which the background
+task `tasks.run_confirmed_import` calls to do a confirmed import. Each run is recorded as an ImportRun.
 """
 
 import codecs
@@ -49,6 +50,8 @@ logger = logging.getLogger(__name__)
 BATCH_SIZE = 500
 MAX_STORED_PROBLEMS = 500
 PROGRESS_EVERY_ROWS = 1000
+# How often a background import stores how many rows it has checked, for its page to show.
+PROGRESS_STORED_EVERY_ROWS = 2000
 READ_CHUNK = 1 << 16
 
 # Bytes that never appear in a text CSV (control characters other than tab, line feed and carriage return).
@@ -710,11 +713,15 @@ def _tell(handle) -> int:
         return 0
 
 
-def _check(importer: Importer, source: Source, encoding: str, outcome: Outcome, progress) -> None:
+def _check(
+    importer: Importer, source: Source, encoding: str, outcome: Outcome, progress, checked=None
+) -> None:
     """First pass: check every row, and that no natural key appears twice."""
     first_row_of: dict = {}
     for row in _rows(importer, source, encoding, _("Checking"), progress):
         outcome.rows += 1
+        if checked is not None and outcome.rows % PROGRESS_STORED_EVERY_ROWS == 0:
+            checked(outcome.rows)
         if row.problems:  # a row of the wrong width: its values are not where the header says
             outcome.add_problems(row.problems)
             continue
@@ -778,18 +785,28 @@ def _write(
 
 
 def import_file(
-    *, kind: str, source: Source, options: dict, dry_run: bool, progress: Progress | None = None
+    *,
+    kind: str,
+    source: Source,
+    options: dict,
+    dry_run: bool,
+    progress: Progress | None = None,
+    checked: Callable[[int], None] | None = None,
 ) -> Outcome:
     """Check a file and, when no row has a problem and not dry_run, write it all or nothing.
 
     Returns the Outcome (counts, or the problems found); writes nothing when there is any problem.
+    `checked(rows)` is told how many rows have been checked, every PROGRESS_STORED_EVERY_ROWS rows of the
+    check pass and at its end; it is called outside the write transaction this function opens.
     """
     importer = IMPORTERS[kind](**options)
     outcome = Outcome()
     try:
         encoding = detect_encoding(source)
         importer.prepare()
-        _check(importer, source, encoding, outcome, progress)
+        _check(importer, source, encoding, outcome, progress, checked)
+        if checked is not None:
+            checked(outcome.rows)
         if not outcome.ok:
             return outcome
         try:
@@ -899,35 +916,135 @@ def check_import_upload(*, kind: str, upload, options: dict, started_by) -> Impo
     return run
 
 
+def _not_waiting(run: ImportRun) -> ValidationError:
+    return ValidationError(
+        _("This import is not waiting for confirmation any more (it is “%(status)s”).")
+        % {"status": run.get_status_display()},
+        code="not_waiting",
+    )
+
+
+def _queue(run: ImportRun) -> None:
+    """Mark a locked run queued and have the background task import it once this transaction commits."""
+    from .tasks import run_confirmed_import
+
+    run.status = ImportRun.Status.QUEUED
+    run.rows_done = 0
+    run.problems = []
+    run.finished_at = None
+    run.save(update_fields=["status", "rows_done", "problems", "finished_at", "updated_at"])
+    # After the commit, so the task (on another connection, in the worker) finds the run queued.
+    transaction.on_commit(lambda: run_confirmed_import.enqueue(run.pk))
+
+
 @transaction.atomic
 def confirm_import(*, run: ImportRun, confirmed_by) -> ImportRun:
-    """Import a previewed file for real, from the stored copy.
+    """Queue a previewed file to be imported in the background, from the stored copy (run_queued_import).
 
     Raises ValidationError (code "not_waiting") when the run is not waiting for confirmation, so that
-    confirming twice never imports twice. The file is checked again: the data may have changed since.
+    confirming twice never imports twice, and (code "no_file") when its file is no longer stored.
     """
     # Lock the run, so two confirmations (a double click, two staff) cannot both see it waiting.
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
     if run.status != ImportRun.Status.PREVIEWED:
-        raise ValidationError(
-            _("This import is not waiting for confirmation any more (it is “%(status)s”).")
-            % {"status": run.get_status_display()},
-            code="not_waiting",
-        )
+        raise _not_waiting(run)
     if not run.file:
         raise ValidationError(_("The uploaded file is no longer stored: upload it again."), code="no_file")
-    options = dict(run.options)
-    if "as_of" in options:
-        options["as_of"] = date.fromisoformat(options["as_of"])
-    outcome = import_file(
-        kind=run.kind,
-        source=Source.from_storage(run.file.storage, run.file.name, run.filename),
-        options=options,
-        dry_run=False,
-    )
+    _queue(run)
+    record_audit(actor=confirmed_by, action="import.confirmed", obj=run, detail=f"{run.kind} import")
+    return run
+
+
+@transaction.atomic
+def retry_import(*, run: ImportRun, retried_by) -> ImportRun:
+    """Queue a failed import again, from its stored file.
+
+    Raises ValidationError (code "not_failed") when the run has not failed (so it is never queued twice),
+    and (code "no_file") when its file is no longer stored.
+    """
+    run = ImportRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != ImportRun.Status.FAILED:
+        raise ValidationError(
+            _("Only a failed import can be tried again (this one is “%(status)s”).")
+            % {"status": run.get_status_display()},
+            code="not_failed",
+        )
+    if not _file_is_stored(run):
+        raise ValidationError(_("The uploaded file is no longer stored: upload it again."), code="no_file")
+    _queue(run)
+    record_audit(actor=retried_by, action="import.retried", obj=run, detail=f"{run.kind} import")
+    return run
+
+
+def _file_is_stored(run: ImportRun) -> bool:
+    return bool(run.file) and run.file.storage.exists(run.file.name)
+
+
+def _fail(run: ImportRun, message: str) -> ImportRun:
+    """Record that a run could not finish, with the message staff see (its file is kept for a retry)."""
+    run.status = ImportRun.Status.FAILED
+    run.problems = [
+        problem(
+            None,
+            "",
+            message[:300],
+            _("the import to finish: try again, and if it fails again tell the platform's administrators"),
+        )
+    ]
+    run.finished_at = timezone.now()
+    with transaction.atomic():
+        run.save(update_fields=["status", "problems", "finished_at", "updated_at"])
+        record_audit(actor=None, action="import.failed", obj=run, detail=f"{run.kind} import")
+    return run
+
+
+def run_queued_import(*, run_id: int) -> ImportRun | None:
+    """Import a queued run's stored file (the background task's work) and record how it ended.
+
+    The run ends "completed", "rejected" (the data changed since the preview and the file now has problems)
+    or "failed" (anything unexpected; logged, its message kept for staff, its file kept so that it can be
+    tried again). Returns None, doing nothing, when the run is not queued (gone, or taken by another worker).
+    """
+    # Lock only to take the run: the import itself runs outside this transaction, so its progress is seen.
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().filter(pk=run_id).first()
+        if run is None or run.status != ImportRun.Status.QUEUED:
+            return None
+        run.status = ImportRun.Status.RUNNING
+        run.rows_done = 0
+        run.save(update_fields=["status", "rows_done", "updated_at"])
+
+    def checked(rows: int) -> None:
+        # A short update of its own. The check pass runs outside any transaction (autocommit), so each
+        # update is seen at once by the run's page. The write pass is one transaction on this connection:
+        # an update inside it would only be seen when it commits, so none is made there, and the page says
+        # "every row checked" while the rows are written.
+        ImportRun.objects.filter(pk=run.pk).update(rows_done=rows)
+
+    try:
+        if not _file_is_stored(run):
+            logger.error("%s import run %s failed: its file is no longer stored", run.kind, run.pk)
+            return _fail(run, _("The uploaded file is no longer stored: upload it again."))
+        options = dict(run.options)
+        if "as_of" in options:
+            options["as_of"] = date.fromisoformat(options["as_of"])
+        outcome = import_file(
+            kind=run.kind,
+            source=Source.from_storage(run.file.storage, run.file.name, run.filename),
+            options=options,
+            dry_run=False,
+            checked=checked,
+        )
+    except Exception as error:  # anything unexpected: staff see it and can try again; the file is kept
+        logger.exception("%s import run %s failed", run.kind, run.pk)
+        return _fail(run, f"{type(error).__name__}: {error}" if str(error) else type(error).__name__)
     _record(run, outcome, ImportRun.Status.COMPLETED if outcome.ok else ImportRun.Status.REJECTED)
-    run.save()
-    record_audit(actor=confirmed_by, action=f"import.{run.status}", obj=run, detail=f"{run.kind} import")
+    run.rows_done = outcome.rows
+    if not outcome.ok:
+        logger.warning("%s import run %s rejected: %s problems", run.kind, run.pk, outcome.problems_total)
+    with transaction.atomic():
+        run.save()
+        record_audit(actor=None, action=f"import.{run.status}", obj=run, detail=f"{run.kind} import")
     return run
 
 
@@ -936,11 +1053,7 @@ def cancel_import(*, run: ImportRun, cancelled_by) -> ImportRun:
     """Cancel a previewed import and delete its stored file. Raises ValidationError (code "not_waiting")."""
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
     if run.status != ImportRun.Status.PREVIEWED:
-        raise ValidationError(
-            _("This import is not waiting for confirmation any more (it is “%(status)s”).")
-            % {"status": run.get_status_display()},
-            code="not_waiting",
-        )
+        raise _not_waiting(run)
     run.status = ImportRun.Status.CANCELLED
     run.finished_at = timezone.now()
     if run.file:

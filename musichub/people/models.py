@@ -137,8 +137,11 @@ class ImportRun(TimeStampedModel):
 
     class Status(models.TextChoices):
         PREVIEWED = "previewed", _("Checked, waiting for confirmation")
+        QUEUED = "queued", _("Waiting to run")
+        RUNNING = "running", _("Importing")
         COMPLETED = "completed", _("Imported")
         REJECTED = "rejected", _("Rejected: the file has problems")
+        FAILED = "failed", _("Failed: the platform could not finish")
         DRY_RUN = "dry_run", _("Checked only (dry run)")
         CANCELLED = "cancelled", _("Cancelled")
 
@@ -148,6 +151,8 @@ class ImportRun(TimeStampedModel):
     file = models.FileField(_("uploaded file"), upload_to="imports/%Y/", blank=True, storage=private_storage)
     options = models.JSONField(_("options"), default=dict, blank=True)
     rows = models.PositiveIntegerField(_("rows read"), default=0)
+    # How far a confirmed import running in the background has got (rows checked), for its progress line.
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
     counts = models.JSONField(_("counts"), default=dict, blank=True)
     problems = models.JSONField(_("problems"), default=list, blank=True)
     started_by = models.ForeignKey(
@@ -165,7 +170,18 @@ class ImportRun(TimeStampedModel):
         verbose_name = _("import")
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["previewed", "completed", "rejected", "dry_run", "cancelled"]),
+                condition=Q(
+                    status__in=[
+                        "previewed",
+                        "queued",
+                        "running",
+                        "completed",
+                        "rejected",
+                        "failed",
+                        "dry_run",
+                        "cancelled",
+                    ]
+                ),
                 name="import_status_valid",
             )
         ]

@@ -372,7 +372,9 @@ def erase_young_person(*, young_person: YoungPerson, erased_by, reason: str) -> 
     (kinds and statuses), consents as facts, dates of activity. Raises nothing.
     """
     young_person = (
-        YoungPerson.objects.select_for_update(of=("self",)).select_related("family", "user").get(pk=young_person.pk)
+        YoungPerson.objects.select_for_update(of=("self",))
+        .select_related("family", "user")
+        .get(pk=young_person.pk)
     )
     if young_person.anonymised_at is not None:
         return young_person

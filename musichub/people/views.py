@@ -358,7 +358,7 @@ def _complete_registration(request, wizard: Wizard, forms: dict):
         messages.success(request, _("The young person is registered."))
         return redirect("people:detail", pk=young_person.pk)
     if flow.key in ("guardian_new", "self"):
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="musichub.core.backends.UsernameOrEmailBackend")
     if flow.key == "self":
         messages.success(request, _("You are registered. Welcome to the hub!"))
         return redirect("people:me")

@@ -1,4 +1,5 @@
-"""Staff pages for imports: the history, uploading a file, its report (preview), confirming or cancelling."""
+"""Staff pages for imports: the history, uploading a file, its report (preview), confirming or cancelling,
+following a confirmed import as it runs in the background, and trying a failed one again."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -12,7 +13,13 @@ from django.views.decorators.http import require_POST
 from musichub.core.permissions import requires
 
 from .forms_imports import ImportUploadForm
-from .imports import cancel_import, check_import_upload, confirm_import, import_runs_newest_first
+from .imports import (
+    cancel_import,
+    check_import_upload,
+    confirm_import,
+    import_runs_newest_first,
+    retry_import,
+)
 from .models import ImportRun
 
 PER_PAGE = 20
@@ -58,6 +65,7 @@ def import_detail(request, pk):
             "counts": counts,
             "unlisted_problems": max(counts.get("problems", 0) - len(run.problems), 0),
             "waiting": run.status == ImportRun.Status.PREVIEWED,
+            "in_progress": run.status in (ImportRun.Status.QUEUED, ImportRun.Status.RUNNING),
         },
     )
 
@@ -67,20 +75,44 @@ def import_detail(request, pk):
 def import_confirm(request, pk):
     run = get_object_or_404(ImportRun, pk=pk)
     try:
-        run = confirm_import(run=run, confirmed_by=request.user)
+        confirm_import(run=run, confirmed_by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        if run.status == ImportRun.Status.COMPLETED:
-            messages.success(request, _("The file is imported."))
-        else:
-            messages.error(
-                request,
-                _(
-                    "The data changed since the file was checked and it now has problems: nothing was imported."
-                ),
-            )
+        _say_how_it_is_going(request, run)
     return redirect("people:import_detail", pk=run.pk)
+
+
+@requires("people.import_data")
+@require_POST
+def import_retry(request, pk):
+    run = get_object_or_404(ImportRun, pk=pk)
+    try:
+        retry_import(run=run, retried_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        _say_how_it_is_going(request, run)
+    return redirect("people:import_detail", pk=run.pk)
+
+
+def _say_how_it_is_going(request, run: ImportRun) -> None:
+    """The message after queueing a run. A backend that runs tasks at once (tests) has already finished it."""
+    run.refresh_from_db(fields=["status"])
+    if run.status == ImportRun.Status.COMPLETED:
+        messages.success(request, _("The file is imported."))
+    elif run.status == ImportRun.Status.REJECTED:
+        messages.error(
+            request,
+            _("The data changed since the file was checked and it now has problems: nothing was imported."),
+        )
+    elif run.status == ImportRun.Status.FAILED:
+        messages.error(request, _("The import could not finish: this page says why."))
+    else:
+        messages.success(
+            request,
+            _("The import has started. It runs in the background: this page shows how far it has got."),
+        )
 
 
 @requires("people.import_data")
@@ -102,4 +134,5 @@ urlpatterns = [
     path("manage/imports/<int:pk>/", import_detail, name="import_detail"),
     path("manage/imports/<int:pk>/confirm/", import_confirm, name="import_confirm"),
     path("manage/imports/<int:pk>/cancel/", import_cancel, name="import_cancel"),
+    path("manage/imports/<int:pk>/retry/", import_retry, name="import_retry"),
 ]

@@ -37,7 +37,7 @@ def test_the_home_page_gives_the_hubs_promise_founding_year_and_lead_partner(cli
 def test_the_home_page_has_its_two_calls_to_action(client, hub):
     response = client.get(reverse("pages:home"))
 
-    assert f'href="{reverse("partners:directory")}">Find music-making</a>' in response.content.decode()
+    assert f'href="{reverse("offer:finder")}">Find music-making</a>' in response.content.decode()
     assert f'href="{reverse("partners:become")}">Become a partner</a>' in response.content.decode()
 
 

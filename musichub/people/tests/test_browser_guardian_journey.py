@@ -72,6 +72,7 @@ def test_a_guardian_registers_a_child_and_withdraws_media_consent_and_nobody_els
     assert_fits_width(page, 320)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("button", name="Accept and register").click()
+    page.wait_for_url(re.compile(r"^[^?]*/family/children/\d+/$"))  # the new child's page, signed in
 
     child = YoungPerson.objects.get(first_name="Tobi", last_name="Okoye")
     assert child.school == school

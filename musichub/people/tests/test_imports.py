@@ -358,6 +358,18 @@ def test_progress_is_reported_while_checking_and_while_importing_a_long_file():
     assert seen[-1][1] == seen[-1][2] == len(data)
 
 
+def test_rows_checked_are_told_every_2000_rows_and_at_the_end_of_the_check_pass_only():
+    data = csv_bytes([school(990000 + n) for n in range(1, 4501)], GIAS_COLUMNS)
+    checked = []
+
+    import_file(
+        kind="schools", source=Source.from_bytes(data), options={}, dry_run=False, checked=checked.append
+    )
+
+    assert checked == [2000, 4000, 4500]
+    assert School.objects.count() == 4500
+
+
 def test_the_progress_bar_draws_on_a_terminal():
     from musichub.people.management.commands._import_command import ProgressBar
 

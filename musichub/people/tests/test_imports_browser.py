@@ -1,4 +1,5 @@
-"""Importing in a real Chromium: upload, preview, confirm; every page passes axe (WCAG 2.2 AA) and fits 320 px."""
+"""Importing in a real Chromium: upload, preview, confirm, follow a running import, see a failed one; every page
+passes axe (WCAG 2.2 AA) and fits 320 px."""
 
 import pytest
 from django.core.files.storage import FileSystemStorage
@@ -66,4 +67,40 @@ def test_staff_upload_a_gias_file_read_its_report_and_confirm_it(page, demo_hub,
     check(page, "a completed import")
     run = ImportRun.objects.filter(filename="gias_sample.csv", status="completed").latest("pk")
     assert School.objects.count() == before + run.counts["created"]
+    assert errors == [] or all("favicon" in error or "404" in error for error in errors)
+
+
+def test_a_running_import_page_updates_its_progress_by_itself_then_shows_the_outcome(page, demo_hub):
+    errors = watch_console(page)
+    run = ImportRun.objects.create(
+        kind="schools", status="running", filename="national.csv", rows=50000, rows_done=12000
+    )
+    failed = ImportRun.objects.create(
+        kind="schools",
+        status="failed",
+        filename="broken.csv",
+        rows=10,
+        problems=[{"row": None, "column": "", "problem": "OperationalError: timeout", "expected": ""}],
+    )
+    page.goto("/accounts/login/")
+    page.get_by_label("Username or email address").fill("staff")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+    page.goto(f"/manage/imports/{run.pk}/")
+    assert page.get_by_text("12,000 of 50,000 rows checked").is_visible()
+    assert page.get_by_role("link", name="Refresh").is_visible()
+    check(page, "a running import")
+
+    ImportRun.objects.filter(pk=run.pk).update(rows_done=30000)
+    page.get_by_text("30,000 of 50,000 rows checked").wait_for()  # the script fetched it, no reload
+
+    ImportRun.objects.filter(pk=run.pk).update(status="completed", rows_done=50000, counts={"created": 5})
+    page.get_by_role("heading", name="What the import did").wait_for()  # finished: the page loads once
+
+    page.goto(f"/manage/imports/{failed.pk}/")
+    assert page.get_by_text("OperationalError: timeout").is_visible()
+    assert page.get_by_role("button", name="Try again").is_visible()
+    check(page, "a failed import")
     assert errors == [] or all("favicon" in error or "404" in error for error in errors)

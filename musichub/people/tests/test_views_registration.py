@@ -93,6 +93,8 @@ def test_a_new_guardian_registers_with_an_account_then_their_child(client, schoo
     }
     assert response["Location"] == reverse("people:child", args=[child.pk])
     assert int(client.session["_auth_user_id"]) == guardian.pk
+    # Signed in for real: the next page opens without asking to sign in.
+    assert client.get(response["Location"]).context["young_person"] == child
 
 
 def test_the_password_is_never_kept_in_the_session(client):

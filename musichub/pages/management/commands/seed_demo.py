@@ -11,6 +11,7 @@ from django.db import transaction
 from musichub.core.demo import DEMO_LOGINS, DEMO_PASSWORD, load_demo_hub, load_demo_logins
 from musichub.core.models import HubIdentity
 from musichub.core.roles import Role
+from musichub.offer.demo import load_demo_offer
 from musichub.pages.demo import load_demo_content
 from musichub.partners.demo import demo_partner_for_login, load_demo_partners
 from musichub.partners.services import add_partner_member
@@ -26,6 +27,7 @@ DEMO_LOADERS = [
     load_demo_areas_and_schools,
     load_demo_catalogues,
     load_demo_people,
+    load_demo_offer,
 ]
 
 

@@ -1,0 +1,257 @@
+"""The offer: opportunities to make music, where and when they happen, and the city's term dates."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from musichub.core.models import ActivityKind, Genre, Instrument, Setting, TimeStampedModel
+from musichub.partners.models import Partner, PartnerMembership
+from musichub.people.models import School
+
+# ---- Term dates -------------------------------------------------------------------------------------------
+
+
+class Term(models.Model):
+    """A school term in the city (staff enter them); weekly sessions run inside terms."""
+
+    name = models.CharField(_("name"), max_length=60, help_text=_("For example: Autumn term 2026."))
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+
+    class Meta:
+        ordering = ["starts_on"]
+        verbose_name = _("term")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="term_ends_after_start")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Holiday(models.Model):
+    """A school holiday or closure inside a term (half term, bank holiday, training day): no sessions."""
+
+    name = models.CharField(_("name"), max_length=60)
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+
+    class Meta:
+        ordering = ["starts_on"]
+        verbose_name = _("holiday")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="holiday_ends_after_start")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+# ---- Venues -----------------------------------------------------------------------------------------------
+
+
+class Venue(TimeStampedModel):
+    """Where music-making happens, with the accessibility facts families ask about."""
+
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("short name for links"), max_length=160, unique=True)
+    address = models.TextField(_("address"))
+    postcode = models.CharField(_("postcode"), max_length=8)
+    postcode_district = models.CharField(_("postcode district"), max_length=4, blank=True, db_index=True)
+    lsoa_code = models.CharField(_("LSOA code"), max_length=9, blank=True)
+    partner = models.ForeignKey(
+        Partner,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="venues",
+        verbose_name=_("added by partner"),
+    )
+    step_free = models.BooleanField(_("step-free access"), default=False)
+    hearing_loop = models.BooleanField(_("hearing loop"), default=False)
+    quiet_room = models.BooleanField(_("quiet room"), default=False)
+    accessible_toilet = models.BooleanField(_("accessible toilet"), default=False)
+    parking = models.BooleanField(_("parking"), default=False)
+    public_transport = models.BooleanField(_("public transport nearby"), default=False)
+    access_notes = models.TextField(_("more about access"), blank=True)
+
+    ACCESS_FIELDS = [
+        "step_free",
+        "hearing_loop",
+        "quiet_room",
+        "accessible_toilet",
+        "parking",
+        "public_transport",
+    ]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("venue")
+
+    def __str__(self):
+        return self.name
+
+    def is_managed_by(self, user) -> bool:
+        """Partner members manage the venues their partner added; shared venues are edited by staff."""
+        return (
+            self.partner_id is not None
+            and PartnerMembership.objects.filter(user=user, partner_id=self.partner_id).exists()
+        )
+
+
+# ---- Opportunities ----------------------------------------------------------------------------------------
+
+
+class Opportunity(TimeStampedModel):
+    """A chance to make music that young people can find and join."""
+
+    class Level(models.TextChoices):
+        NO_EXPERIENCE = "no_experience", _("No experience needed")
+        BEGINNER = "beginner", _("Beginner")
+        INTERMEDIATE = "intermediate", _("Intermediate")
+        ADVANCED = "advanced", _("Advanced")
+
+    class Schedule(models.TextChoices):
+        WEEKLY = "weekly", _("Weekly in term time")
+        ONE_OFF = "one_off", _("A one-off")
+        HOLIDAY_COURSE = "holiday_course", _("A holiday course (every day)")
+
+    class HowToJoin(models.TextChoices):
+        ENROL = "enrol", _("Ask for a place")
+        APPLY = "apply", _("Apply: places are allocated fairly")
+        TURN_UP = "turn_up", _("Just turn up")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        FULL = "full", _("Full")
+        FINISHED = "finished", _("Finished")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    partner = models.ForeignKey(
+        Partner, models.PROTECT, related_name="opportunities", verbose_name=_("partner")
+    )
+    title = models.CharField(_("title"), max_length=150)
+    slug = models.SlugField(_("short name for links"), max_length=170, unique=True)
+    summary = models.CharField(_("summary"), max_length=300)
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    kind = models.ForeignKey(
+        ActivityKind, models.PROTECT, related_name="+", verbose_name=_("kind of activity")
+    )
+    genres = models.ManyToManyField(Genre, blank=True, related_name="opportunities", verbose_name=_("genres"))
+    instruments = models.ManyToManyField(
+        Instrument, blank=True, related_name="opportunities", verbose_name=_("instruments")
+    )
+    min_age = models.PositiveSmallIntegerField(
+        _("youngest age"), validators=[MinValueValidator(0), MaxValueValidator(25)]
+    )
+    max_age = models.PositiveSmallIntegerField(
+        _("oldest age"), validators=[MinValueValidator(0), MaxValueValidator(25)]
+    )
+    level = models.CharField(_("level"), max_length=20, choices=Level, default=Level.NO_EXPERIENCE)
+    setting = models.CharField(_("where"), max_length=20, choices=Setting, default=Setting.OUT_OF_SCHOOL)
+    schools = models.ManyToManyField(
+        School, blank=True, related_name="opportunities", verbose_name=_("schools it runs in")
+    )
+    venue = models.ForeignKey(
+        Venue, models.PROTECT, null=True, blank=True, related_name="opportunities", verbose_name=_("venue")
+    )
+    schedule = models.CharField(_("schedule"), max_length=20, choices=Schedule, default=Schedule.WEEKLY)
+    first_date = models.DateField(_("first date"))
+    last_date = models.DateField(_("last date"))
+    weekday = models.PositiveSmallIntegerField(
+        _("day of the week"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(6)],
+        help_text=_("0 is Monday. For weekly sessions."),
+    )
+    starts_at = models.TimeField(_("starts at"))
+    ends_at = models.TimeField(_("ends at"))
+    capacity = models.PositiveIntegerField(
+        _("places"), null=True, blank=True, help_text=_("Empty: no limit.")
+    )
+    cost_pence = models.PositiveIntegerField(_("cost (pence)"), default=0)
+    cost_note = models.CharField(_("about the cost"), max_length=200, blank=True)
+    free_for_fsm = models.BooleanField(_("free for free school meals"), default=False)
+    bursary_available = models.BooleanField(_("bursaries available"), default=False)
+    instrument_provided = models.BooleanField(_("instrument provided"), default=False)
+    transport_help = models.BooleanField(_("help with transport"), default=False)
+    how_to_join = models.CharField(
+        _("how to join"), max_length=10, choices=HowToJoin, default=HowToJoin.ENROL
+    )
+    apply_by = models.DateField(_("apply by"), null=True, blank=True)
+    safeguarding_contact_name = models.CharField(_("safeguarding contact"), max_length=120)
+    safeguarding_contact_email = models.EmailField(_("safeguarding contact's email"))
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["first_date", "title"]
+        verbose_name = _("opportunity")
+        verbose_name_plural = _("opportunities")
+        constraints = [
+            models.CheckConstraint(condition=Q(max_age__gte=F("min_age")), name="opportunity_ages_in_order"),
+            models.CheckConstraint(
+                condition=Q(last_date__gte=F("first_date")), name="opportunity_dates_in_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="opportunity_times_in_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "published", "full", "finished", "cancelled"]),
+                name="opportunity_status_valid",
+            ),
+            models.CheckConstraint(condition=Q(setting__in=Setting.values), name="opportunity_setting_valid"),
+            models.CheckConstraint(
+                condition=~Q(how_to_join="apply") | Q(apply_by__isnull=False),
+                name="opportunity_apply_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(schedule="weekly") | Q(weekday__isnull=False), name="opportunity_weekly_has_day"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "last_date"]),
+            models.Index(fields=["status", "setting", "min_age", "max_age"]),
+            models.Index(fields=["status", "cost_pence"]),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def is_managed_by(self, user) -> bool:
+        """Object-level rule for core.permissions: partner members manage their own partner's opportunities."""
+        return PartnerMembership.objects.filter(user=user, partner_id=self.partner_id).exists()
+
+    @property
+    def is_free(self) -> bool:
+        return self.cost_pence == 0
+
+
+class Session(models.Model):
+    """One meeting of an opportunity, generated from its schedule; registers are taken per session."""
+
+    opportunity = models.ForeignKey(Opportunity, models.CASCADE, related_name="sessions")
+    date = models.DateField(_("date"))
+    starts_at = models.TimeField(_("starts at"))
+    ends_at = models.TimeField(_("ends at"))
+    is_cancelled = models.BooleanField(_("cancelled"), default=False)
+
+    class Meta:
+        ordering = ["date", "starts_at"]
+        verbose_name = _("session")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opportunity", "date", "starts_at"], name="session_unique_per_time"
+            )
+        ]
+        indexes = [models.Index(fields=["date"])]
+
+    def __str__(self):
+        return f"{self.opportunity} {self.date:%Y-%m-%d}"
