@@ -77,3 +77,10 @@ class AuditSearchForm(forms.Form):
         if not self.is_valid():
             return {}
         return {key: value for key, value in self.cleaned_data.items() if value}
+
+
+def catalogue_filter(model, label, empty_label) -> forms.ModelChoiceField:
+    """A GET filter on a shared catalogue (genre, instrument, kind of activity), by slug so links read well."""
+    return forms.ModelChoiceField(
+        model.objects.all(), label=label, required=False, to_field_name="slug", empty_label=empty_label
+    )

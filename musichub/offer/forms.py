@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from musichub.core.forms import catalogue_filter
 from musichub.core.models import ActivityKind, Genre, Instrument, Setting
 from musichub.people.areas import area_for_postcode, normalise_postcode
 from musichub.people.models import PostcodeArea
@@ -53,27 +54,9 @@ class FinderForm(forms.Form):
     q = forms.CharField(
         label=_("Search"), required=False, max_length=100, help_text=_("For example: steel pan.")
     )
-    genre = forms.ModelChoiceField(
-        Genre.objects.all(),
-        label=_("Genre"),
-        required=False,
-        to_field_name="slug",
-        empty_label=_("Any genre"),
-    )
-    instrument = forms.ModelChoiceField(
-        Instrument.objects.all(),
-        label=_("Instrument"),
-        required=False,
-        to_field_name="slug",
-        empty_label=_("Any instrument"),
-    )
-    kind = forms.ModelChoiceField(
-        ActivityKind.objects.all(),
-        label=_("Kind of activity"),
-        required=False,
-        to_field_name="slug",
-        empty_label=_("Any kind"),
-    )
+    genre = catalogue_filter(Genre, _("Genre"), _("Any genre"))
+    instrument = catalogue_filter(Instrument, _("Instrument"), _("Any instrument"))
+    kind = catalogue_filter(ActivityKind, _("Kind of activity"), _("Any kind"))
     age = forms.IntegerField(
         label=_("Age"),
         required=False,

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from musichub.core.forms import catalogue_filter
 from musichub.core.models import ActivityKind, Genre, InclusionAim, Instrument, Setting
 from musichub.core.validators import validate_pdf
 
@@ -191,27 +192,9 @@ class DirectoryFilterForm(forms.Form):
         required=False,
         choices=[("", _("Any type")), *OrganisationType.choices],
     )
-    genre = forms.ModelChoiceField(
-        Genre.objects.all(),
-        label=_("Genre"),
-        required=False,
-        to_field_name="slug",
-        empty_label=_("Any genre"),
-    )
-    instrument = forms.ModelChoiceField(
-        Instrument.objects.all(),
-        label=_("Instrument"),
-        required=False,
-        to_field_name="slug",
-        empty_label=_("Any instrument"),
-    )
-    activity = forms.ModelChoiceField(
-        ActivityKind.objects.all(),
-        label=_("Kind of activity"),
-        required=False,
-        to_field_name="slug",
-        empty_label=_("Any kind"),
-    )
+    genre = catalogue_filter(Genre, _("Genre"), _("Any genre"))
+    instrument = catalogue_filter(Instrument, _("Instrument"), _("Any instrument"))
+    activity = catalogue_filter(ActivityKind, _("Kind of activity"), _("Any kind"))
     setting = forms.ChoiceField(
         label=_("Setting"), required=False, choices=[("", _("Anywhere")), *Setting.choices]
     )
