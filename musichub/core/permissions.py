@@ -51,6 +51,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "offer.manage_opportunities": STAFF | {Role.PARTNER_MEMBER},
     "offer.manage_venues": STAFF | {Role.PARTNER_MEMBER},
     "offer.manage_term_dates": STAFF,
+    # Joining: families and young people (13+) ask for places; partners see their own opportunities'
+    # enrolments (object-scoped); staff run allocations and see demand and supply.
+    "offer.join": frozenset({Role.GUARDIAN, Role.YOUNG_PERSON}),
+    "offer.manage_enrolments": STAFF | {Role.PARTNER_MEMBER},
+    "offer.allocate": STAFF,
+    "offer.manage_priority_rules": STAFF,
+    "offer.view_demand": STAFF,
     # The audit log: searchable by hub admins, never editable.
     "core.view_audit_log": frozenset({Role.HUB_ADMIN}),
 }
@@ -61,6 +68,7 @@ OWNER_SCOPED: frozenset[tuple[str, Role]] = frozenset(
         ("partners.edit_own_partner", Role.PARTNER_MEMBER),
         ("offer.manage_opportunities", Role.PARTNER_MEMBER),
         ("offer.manage_venues", Role.PARTNER_MEMBER),
+        ("offer.manage_enrolments", Role.PARTNER_MEMBER),
     }
 )
 

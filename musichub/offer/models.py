@@ -76,6 +76,8 @@ class Venue(TimeStampedModel):
     parking = models.BooleanField(_("parking"), default=False)
     public_transport = models.BooleanField(_("public transport nearby"), default=False)
     access_notes = models.TextField(_("more about access"), blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
 
     ACCESS_FIELDS = [
         "step_free",
@@ -255,3 +257,160 @@ class Session(models.Model):
 
     def __str__(self):
         return f"{self.opportunity} {self.date:%Y-%m-%d}"
+
+
+# ---- Joining: enrolments, waiting lists, offers ----------------------------------------------------------
+
+
+class Enrolment(TimeStampedModel):
+    """A young person's place, or their request for one, on an opportunity, and where it stands."""
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("Applied: waiting for the allocation")
+        WAITING = "waiting", _("On the waiting list")
+        OFFERED = "offered", _("Offered a place")
+        ENROLLED = "enrolled", _("Enrolled")
+        DECLINED = "declined", _("Offer declined")
+        EXPIRED = "expired", _("Offer not answered in time")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    # A place is taken while enrolled or offered; these statuses are "active" (one per young person).
+    ACTIVE = ("applied", "waiting", "offered", "enrolled")
+    HOLDS_A_PLACE = ("offered", "enrolled")
+
+    young_person = models.ForeignKey(
+        "people.YoungPerson", models.CASCADE, related_name="enrolments", verbose_name=_("young person")
+    )
+    opportunity = models.ForeignKey(Opportunity, models.PROTECT, related_name="enrolments")
+    status = models.CharField(_("status"), max_length=10, choices=Status)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Waiting-list order: earliest first (allocation may set it to the ranked order).
+    queued_at = models.DateTimeField(_("in the queue since"), null=True, blank=True)
+    offer_expires_at = models.DateTimeField(_("offer open until"), null=True, blank=True)
+    support_requests = models.ManyToManyField(
+        "people.SupportRequest", blank=True, related_name="enrolments", verbose_name=_("support asked for")
+    )
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("enrolment")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["young_person", "opportunity"],
+                condition=Q(status__in=["applied", "waiting", "offered", "enrolled"]),
+                name="one_active_enrolment",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=[
+                        "applied",
+                        "waiting",
+                        "offered",
+                        "enrolled",
+                        "declined",
+                        "expired",
+                        "withdrawn",
+                    ]
+                ),
+                name="enrolment_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="offered") | Q(offer_expires_at__isnull=False), name="offer_has_deadline"
+            ),
+        ]
+        indexes = [models.Index(fields=["opportunity", "status", "queued_at"])]
+
+    def __str__(self):
+        return f"{self.young_person_id} on {self.opportunity_id}: {self.status}"
+
+
+class EnrolmentEvent(models.Model):
+    """What happened to an enrolment, when, and who did it: requested, offered, accepted, expired, …"""
+
+    enrolment = models.ForeignKey(Enrolment, models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    action = models.CharField(_("what happened"), max_length=40)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("enrolment event")
+
+
+# ---- Fair allocation ----------------------------------------------------------------------------------------
+
+
+class PriorityRule(models.Model):
+    """A published rule that moves applicants up when places are allocated; staff set its weight."""
+
+    class Code(models.TextChoices):
+        CARE_EXPERIENCED = "care_experienced", _("Care-experienced")
+        FSM = "fsm", _("Free school meals or Pupil Premium")
+        SEND = "send", _("Special educational needs (SEN support or EHCP)")
+        NEW_TO_THE_HUB = "new_to_the_hub", _("Not yet taking part in any hub activity")
+        DEPRIVED_AREA = "deprived_area", _("Lives in one of the city's most deprived areas (deciles 1–2)")
+        YOUNG_CARER = "young_carer", _("Young carer")
+
+    code = models.CharField(_("rule"), max_length=30, choices=Code, unique=True)
+    points = models.PositiveSmallIntegerField(_("points"), default=1)
+    is_active = models.BooleanField(_("in use"), default=True)
+    explanation = models.CharField(_("why, in plain words"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-points", "code"]
+        verbose_name = _("priority rule")
+
+    def __str__(self):
+        return self.get_code_display()
+
+
+class AllocationRun(TimeStampedModel):
+    """One run of the fair allocation for an opportunity: the seed, the rules as they were, the result."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft: not yet published")
+        PUBLISHED = "published", _("Published")
+
+    opportunity = models.ForeignKey(Opportunity, models.PROTECT, related_name="allocation_runs")
+    seed = models.BigIntegerField(_("lottery seed"))
+    rules = models.JSONField(_("rules used"), default=list)
+    places = models.PositiveIntegerField(_("places allocated"))
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
+    run_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("allocation run")
+
+
+class AllocationEntry(models.Model):
+    """An applicant's position in an allocation run, with the reasons for it and any override."""
+
+    run = models.ForeignKey(AllocationRun, models.CASCADE, related_name="entries")
+    enrolment = models.ForeignKey(Enrolment, models.CASCADE, related_name="allocation_entries")
+    points = models.PositiveIntegerField(_("points"))
+    lottery = models.FloatField(_("lottery draw"))
+    rank = models.PositiveIntegerField(_("position"))
+    reasons = models.JSONField(_("reasons"), default=list)
+    override_rank = models.PositiveIntegerField(_("position set by staff"), null=True, blank=True)
+    override_reason = models.CharField(_("why staff moved it"), max_length=300, blank=True)
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    gets_a_place = models.BooleanField(_("gets a place"), default=False)
+
+    class Meta:
+        ordering = ["rank"]
+        verbose_name = _("allocation entry")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "enrolment"], name="allocation_entry_unique"),
+            models.CheckConstraint(
+                condition=Q(override_rank__isnull=True) | ~Q(override_reason=""), name="override_has_reason"
+            ),
+        ]

@@ -65,6 +65,8 @@ class PostcodeArea(models.Model):
     lsoa_code = models.CharField(_("LSOA code"), max_length=9, db_index=True)
     ward_code = models.CharField(_("ward code"), max_length=9, blank=True)
     ward_name = models.CharField(_("ward"), max_length=120, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("postcode area")
