@@ -339,6 +339,9 @@ class EnrolmentEvent(models.Model):
         ordering = ["at", "pk"]
         verbose_name = _("enrolment event")
 
+    def __str__(self):
+        return f"{self.action} ({self.at:%Y-%m-%d %H:%M})"
+
 
 # ---- Fair allocation ----------------------------------------------------------------------------------------
 
@@ -388,6 +391,9 @@ class AllocationRun(TimeStampedModel):
         ordering = ["-created_at"]
         verbose_name = _("allocation run")
 
+    def __str__(self):
+        return f"{self.opportunity} ({self.created_at:%Y-%m-%d}, seed {self.seed})"
+
 
 class AllocationEntry(models.Model):
     """An applicant's position in an allocation run, with the reasons for it and any override."""
@@ -414,3 +420,6 @@ class AllocationEntry(models.Model):
                 condition=Q(override_rank__isnull=True) | ~Q(override_reason=""), name="override_has_reason"
             ),
         ]
+
+    def __str__(self):
+        return f"{self.rank}. enrolment {self.enrolment_id}"
