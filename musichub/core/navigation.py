@@ -18,6 +18,7 @@ class NavEntry:
 ROLE_NAVIGATION = [
     NavEntry(_("Your account"), "core:account", "core.use_account"),
     NavEntry(_("Your family"), "people:family", "people.manage_family"),
+    NavEntry(_("Places"), "offer:my_places", "offer.join"),
     NavEntry(_("Your page"), "people:me", "people.view_own_record"),
     NavEntry(_("Your organisation"), "partners:my_partner", "partners.act_for_partner"),
     NavEntry(_("Opportunities"), "offer:manage_list", "offer.manage_opportunities"),

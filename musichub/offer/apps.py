@@ -6,3 +6,12 @@ class OfferConfig(AppConfig):
     name = "musichub.offer"
     label = "offer"
     verbose_name = _("The offer: opportunities, venues and sessions")
+
+    def ready(self):
+        # Partner members see the young people with an active enrolment on their partner's opportunities.
+        from musichub.core.roles import Role
+        from musichub.people.selectors import register_scope
+
+        from .joining import partner_member_scope
+
+        register_scope(Role.PARTNER_MEMBER, partner_member_scope)

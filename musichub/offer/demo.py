@@ -163,6 +163,8 @@ def _load_venues(rng: random.Random) -> list[Venue]:
                 postcode=row["pcds"],
                 postcode_district=district,
                 lsoa_code=row["lsoa21cd"],
+                latitude=float(row["lat"]) if row.get("lat") else None,
+                longitude=float(row["long"]) if row.get("long") else None,
                 partner=login_partner if n in (3, 17) else None,
                 step_free=rng.random() < (0.45 if older else 0.9),
                 hearing_loop=rng.random() < 0.35,

@@ -8,10 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from musichub.core.forms import catalogue_filter
 from musichub.core.models import ActivityKind, Genre, Instrument, Setting
-from musichub.people.areas import area_for_postcode, normalise_postcode
+from musichub.people.areas import normalise_postcode, postcode_district
 from musichub.people.models import PostcodeArea
 
 from .models import Venue
+from .selectors import Near
 
 # A postcode district on its own ("SO14", "SO1", "SW1A"): the outward code of a UK postcode.
 _DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
@@ -35,6 +36,14 @@ COSTS = [
     ("free", _("Free only")),
     ("free_fsm", _("Free, or free with free school meals")),
 ]
+DISTANCES = [
+    ("1", _("1 mile")),
+    ("2", _("2 miles")),
+    ("3", _("3 miles")),
+    ("5", _("5 miles")),
+    ("10", _("10 miles")),
+]
+DEFAULT_MILES = 3
 ACCESS_CHOICES = [
     (name, Venue._meta.get_field(name).verbose_name.capitalize()) for name in Venue.ACCESS_FIELDS
 ]
@@ -45,7 +54,7 @@ def district_from(text: str) -> str:
     compact = re.sub(r"\s+", "", text or "").upper()
     if _DISTRICT.match(compact):
         return compact
-    return area_for_postcode(normalise_postcode(text))["district"]
+    return postcode_district(normalise_postcode(text))
 
 
 class FinderForm(forms.Form):
@@ -76,6 +85,17 @@ class FinderForm(forms.Form):
         help_text=_("A postcode, or its first part, like SO14."),
         widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
     )
+    within = forms.TypedChoiceField(
+        label=_("Within"),
+        required=False,
+        choices=DISTANCES,
+        coerce=int,
+        empty_value=None,
+        initial=str(DEFAULT_MILES),
+        help_text=_(
+            "Of a full postcode. Distances are to venues, so in-school and online activities are not included."
+        ),
+    )
     beginner = forms.BooleanField(label=_("Beginners welcome"), required=False)
     instrument_provided = forms.BooleanField(label=_("Instrument provided"), required=False)
     access = forms.MultipleChoiceField(
@@ -87,24 +107,44 @@ class FinderForm(forms.Form):
     )
 
     def clean_area(self):
+        """A district ('SO14') to filter by; for a full postcode with a known location, a Near (the distance
+        search, its radius set in clean()). One query for a full postcode, two when it is not found."""
         text = self.cleaned_data.get("area", "").strip()
         if not text:
             return ""
         district = district_from(text)  # raises for a malformed postcode
         compact = re.sub(r"\s+", "", text).upper()
-        if not _DISTRICT.match(compact):
-            postcode = normalise_postcode(text)
-            # A well-shaped postcode that is not in the postcode directory is probably mistyped. (Before the
-            # directory is imported there is nothing to check against, so the district is used as it is.)
-            if not PostcodeArea.objects.filter(postcode=postcode).exists() and PostcodeArea.objects.exists():
-                raise ValidationError(
-                    _(
-                        "We could not find the postcode %(postcode)s. Check it, or enter its first part, like %(district)s."
-                    ),
-                    code="postcode_unknown",
-                    params={"postcode": postcode, "district": district},
-                )
+        if _DISTRICT.match(compact):
+            return district
+        postcode = normalise_postcode(text)
+        found = PostcodeArea.objects.filter(postcode=postcode).values_list("latitude", "longitude").first()
+        if found and None not in found:
+            return Near(postcode=postcode, latitude=found[0], longitude=found[1], miles=DEFAULT_MILES)
+        # Not in the postcode directory (probably mistyped), or without a location there. Before the directory
+        # is imported there is nothing to check against, so the district is used as it is.
+        if found or PostcodeArea.objects.exists():
+            raise ValidationError(
+                _(
+                    "We could not find %(postcode)s. Check it, or search by the first part, like %(district)s."
+                ),
+                code="postcode_unknown",
+                params={"postcode": postcode, "district": district},
+            )
         return district
+
+    def clean(self):
+        cleaned = super().clean()
+        area = cleaned.get("area")
+        if isinstance(area, Near):
+            cleaned["area"] = Near(
+                postcode=area.postcode,
+                latitude=area.latitude,
+                longitude=area.longitude,
+                miles=cleaned.get("within") or DEFAULT_MILES,
+            )
+        # Part of the area filter, or meaningless without a full postcode; kept to show it chosen.
+        self.within_chosen = cleaned.pop("within", None)
+        return cleaned
 
     @classmethod
     def from_query(cls, query) -> tuple["FinderForm", dict]:
@@ -121,6 +161,10 @@ class FinderForm(forms.Form):
             if value not in (None, "", False, []) and name in bound.fields
         }
         initial = {name: getattr(value, "slug", value) for name, value in chosen.items()}
+        if getattr(bound, "within_chosen", None):
+            initial["within"] = str(bound.within_chosen)
+        if isinstance(near := chosen.get("area"), Near):
+            initial.update(area=near.postcode, within=str(near.miles))
         area_errors = bound.errors.get("area")
         if area_errors:
             initial["area"] = query.get("area", "")[:20]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from musichub.core.models import Setting
 from musichub.core.permissions import can
 from musichub.core.services import record_audit
-from musichub.people.areas import area_for_postcode, normalise_postcode
+from musichub.people.areas import area_for_postcode, coordinates_for_postcode, normalise_postcode
 
 from .models import Holiday, Opportunity, Session, Term, Venue
 
@@ -368,6 +368,8 @@ def _venue_fields(fields: dict) -> dict:
         area = area_for_postcode(fields["postcode"])
         fields["postcode_district"] = area["district"]
         fields["lsoa_code"] = area["lsoa_code"] or ""
+        # Where the finder measures distances from; unknown until the postcode directory has it.
+        fields["latitude"], fields["longitude"] = coordinates_for_postcode(fields["postcode"]) or (None, None)
     return fields
 
 

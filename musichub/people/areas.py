@@ -54,3 +54,19 @@ def area_for_postcode(postcode: str) -> dict:
     )
     area = found or {"lsoa_code": "", "ward_code": "", "imd_decile": None}
     return {**area, "district": postcode_district(postcode)}
+
+
+def coordinates_for_postcode(postcode: str) -> tuple[float, float] | None:
+    """(latitude, longitude) of a postcode from the imported postcode directory, or None when it is blank, in
+    the wrong shape, not in the directory, or has no location there. One query (none for a blank or
+    malformed postcode)."""
+    try:
+        postcode = normalise_postcode(postcode)
+    except ValidationError:
+        return None
+    found = (
+        PostcodeArea.objects.filter(postcode=postcode, latitude__isnull=False, longitude__isnull=False)
+        .values_list("latitude", "longitude")
+        .first()
+    )
+    return (found[0], found[1]) if found else None

@@ -511,9 +511,13 @@ class PostcodesImporter(Importer):
         Column("osward", variants=("osward[0-9]*cd", "ward_?code", "wd[0-9]{2}cd")),
         Column("osward_name", required=False, variants=("ward_?name", "wd[0-9]{2}nm")),
         Column("doterm", required=False),
+        Column("lat", required=False, variants=("latitude",)),
+        Column("long", required=False, variants=("longitude", "lon", "lng")),
     )
-    fields = ("lsoa_code", "ward_code", "ward_name")
-    optional_field_columns = {"ward_name": "osward_name"}
+    fields = ("lsoa_code", "ward_code", "ward_name", "latitude", "longitude")
+    optional_field_columns = {"ward_name": "osward_name", "latitude": "lat", "longitude": "long"}
+    # The ONSPD's placeholder for a postcode with no grid reference (Channel Islands, Isle of Man, some new ones).
+    NO_LOCATION = (99.999999, 0.0)
 
     def __init__(self, **options):
         super().__init__(**options)
@@ -544,7 +548,28 @@ class PostcodesImporter(Importer):
             "lsoa_code": row.area_code("lsoa", required=True, column=self.lsoa_column),
             "ward_code": row.area_code("osward", required=False),
             "ward_name": row.text("osward_name", max_length=120),
+            **self._coordinates(row),
         }
+
+    def _coordinates(self, row) -> dict:
+        """{"latitude", "longitude"} in degrees; both None when blank or the ONSPD's "no location" value."""
+        expected = _("a number of degrees, like 50.9097, or blank")
+        found = {}
+        for column, name, limit in (("lat", "latitude", 90), ("long", "longitude", 180)):
+            value = row.values.get(column, "")
+            if not value:
+                found[name] = None
+            elif not _DECIMAL.match(value):
+                row.problem(column, _("“%(value)s” is not a number.") % {"value": value}, expected)
+                found[name] = None
+            elif abs(float(value)) > limit and float(value) != self.NO_LOCATION[0]:
+                row.problem(column, _("%(value)s is out of range.") % {"value": value}, expected)
+                found[name] = None
+            else:
+                found[name] = float(value)
+        if None in found.values() or (found["latitude"], found["longitude"]) == self.NO_LOCATION:
+            return {"latitude": None, "longitude": None}
+        return found
 
 
 class DeprivationImporter(Importer):

@@ -235,7 +235,7 @@ def test_the_page_tells_a_family_everything_they_need(client, hub):
     assert "Northam Hall" in text and "1 High Street" in text
     assert "Step-free access" in text and "Hearing loop" in text
     assert "Beginner" in text
-    assert "Asking for a place opens soon" in text
+    assert "to ask for a place" in text  # a visitor is invited to sign in or register (joining)
     assert "safe@example.org" in text and "Sam Safe" in text
     listed = re.findall(r"<li>(?:<del>)?(\w+day \d+ \w+ \d{4})", text)
     assert len(listed) == 6

@@ -43,6 +43,15 @@ for n, decile in enumerate(DECILES, start=1):
         (f"E01099{n:03d}", f"Southampton 9{n:02d}{'ABCD'[n % 4]}", (n - 1) % len(WARDS), decile, rank)
     )
 DISTRICTS = ["SO14", "SO15", "SO16", "SO17", "SO18", "SO19"]
+# Roughly where each district lies (latitude, longitude): postcodes scatter about a kilometre around it.
+DISTRICT_CENTRES = {
+    "SO14": (50.905, -1.400),
+    "SO15": (50.912, -1.425),
+    "SO16": (50.935, -1.435),
+    "SO17": (50.928, -1.395),
+    "SO18": (50.925, -1.360),
+    "SO19": (50.903, -1.365),
+}
 
 
 def write_deprivation():
@@ -111,8 +120,8 @@ def write_postcodes():
                     "E92000001",
                     "E12000008",
                     rank,
-                    f"{50.89 + rng.random() * 0.06:.6f}",
-                    f"{-1.45 + rng.random() * 0.1:.6f}",
+                    f"{DISTRICT_CENTRES[postcode.split()[0]][0] + (rng.random() - 0.5) * 0.016:.6f}",
+                    f"{DISTRICT_CENTRES[postcode.split()[0]][1] + (rng.random() - 0.5) * 0.024:.6f}",
                 ]
             )
 

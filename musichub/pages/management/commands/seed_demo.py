@@ -12,6 +12,8 @@ from musichub.core.demo import DEMO_LOGINS, DEMO_PASSWORD, load_demo_hub, load_d
 from musichub.core.models import HubIdentity
 from musichub.core.roles import Role
 from musichub.offer.demo import load_demo_offer
+from musichub.offer.demo_allocation import load_demo_allocation
+from musichub.offer.demo_joining import link_demo_login_places, load_demo_enrolments
 from musichub.pages.demo import load_demo_content
 from musichub.partners.demo import demo_partner_for_login, load_demo_partners
 from musichub.partners.services import add_partner_member
@@ -28,6 +30,8 @@ DEMO_LOADERS = [
     load_demo_catalogues,
     load_demo_people,
     load_demo_offer,
+    load_demo_enrolments,
+    load_demo_allocation,
 ]
 
 
@@ -66,6 +70,7 @@ class Command(BaseCommand):
                     users = load_demo_logins()
                     add_partner_member(user=users[Role.PARTNER_MEMBER], partner=demo_partner_for_login())
                     link_demo_logins()
+                    link_demo_login_places()
                     school = (
                         School.objects.filter(is_open=True, young_people__isnull=False)
                         .order_by("name")
