@@ -17,6 +17,7 @@ from django.db.models import (
     F,
     FloatField,
     IntegerField,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -207,24 +208,18 @@ def with_card_details(opportunities: QuerySet[Opportunity], *, today: date) -> Q
         .annotate(n=Count("pk"))
         .values("n")
     )
-    next_session = _sessions_of(today).order_by("date", "starts_at").values("date")[:1]
     return (
         opportunities.select_related("partner", "venue", "kind")
         .prefetch_related("genres", "instruments")
-        .annotate(
-            school_count=Coalesce(Subquery(school_count, output_field=IntegerField()), Value(0)),
-            next_session_on=Subquery(next_session),
-        )
+        .annotate(school_count=Coalesce(Subquery(school_count, output_field=IntegerField()), Value(0)))
     )
 
 
-def finder_results(*, filters: dict, today: date, tastes: dict | None = None) -> QuerySet[Opportunity]:
-    """The finder: open opportunities matching `filters`, the ones that fit `tastes` first, then free ones,
-    then by the next session's date. A distance search (area is a Near) puts the nearest first and annotates
-    each with `distance_miles`."""
-    opportunities = with_card_details(
-        filter_opportunities(open_opportunities(today=today), filters, today=today), today=today
-    )
+def _in_finder_order(
+    opportunities: QuerySet[Opportunity], *, today: date, tastes: dict | None, near: Near | None
+) -> QuerySet[Opportunity]:
+    """`opportunities` annotated with the finder's ordering keys (and `distance_miles` for a distance search)
+    and ordered by them: the ones that fit `tastes` first, then free ones, then by the next session's date."""
     order = []
     # One counting subquery per kind of taste (not a JOIN and GROUP BY over the whole result, which multiplies
     # genres by instruments: three times slower on 10,000 opportunities). No subquery for an empty taste.
@@ -249,7 +244,7 @@ def finder_results(*, filters: dict, today: date, tastes: dict | None = None) ->
     if score:
         opportunities = opportunities.annotate(match_score=sum(score[1:], score[0]))
         order.append(F("match_score").desc())
-    if isinstance(near := filters.get("area"), Near):
+    if near is not None:
         # Nearest first; the usual order among venues as near as each other.
         opportunities = opportunities.annotate(
             distance_miles=ExpressionWrapper(
@@ -257,9 +252,75 @@ def finder_results(*, filters: dict, today: date, tastes: dict | None = None) ->
             )
         )
         order.insert(0, F("distance_miles").asc())
+    # The first session's date is the earliest date: MIN needs no sort inside the subquery.
+    next_session = (
+        _sessions_of(today).order_by().values("opportunity").annotate(first=Min("date")).values("first")
+    )
     free_first = Case(When(cost_pence=0, then=Value(0)), default=Value(1), output_field=IntegerField())
-    return opportunities.order_by(
+    return opportunities.annotate(next_session_on=Subquery(next_session)).order_by(
         *order, free_first, F("next_session_on").asc(nulls_last=True), "first_date", "title", "pk"
+    )
+
+
+class FinderResults:
+    """The finder's results, for a Paginator or a feed: sliced, counted or iterated, in the finder's order.
+
+    Fetched in two phases in one query: an inner, lean query computes only the ordering keys over every
+    matching row and picks the slice's ids; the outer one fetches those rows with what a card shows (partner,
+    venue, kind, school count; genres and instruments prefetched), ordered again by the same keys. The count
+    carries no annotations at all.
+    """
+
+    def __init__(
+        self, matching: QuerySet[Opportunity], *, today: date, tastes: dict | None, near: Near | None
+    ):
+        self._matching = matching
+        self._today, self._tastes, self._near = today, tastes, near
+        self._count = None
+
+    def _ordered(self, opportunities: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
+        return _in_finder_order(opportunities, today=self._today, tastes=self._tastes, near=self._near)
+
+    def ids(self) -> QuerySet:
+        """The matching opportunities' ids, in the finder's order (a lean query, nothing for the cards)."""
+        return self._ordered(self._matching).values("pk")
+
+    def values_list(self, *fields, **kwargs) -> QuerySet:
+        return self._ordered(self._matching).values_list(*fields, **kwargs)
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self._matching.order_by().count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def _fetch(self, key: slice) -> list[Opportunity]:
+        if key.start is not None and key.stop is not None and key.start >= key.stop:
+            return []
+        picked = Opportunity.objects.filter(pk__in=self.ids()[key])
+        return list(self._ordered(with_card_details(picked, today=self._today)))
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return self._fetch(key)
+        return self._fetch(slice(key, key + 1))[0]
+
+    def __iter__(self):
+        return iter(self._fetch(slice(None)))
+
+
+def finder_results(*, filters: dict, today: date, tastes: dict | None = None) -> FinderResults:
+    """The finder: open opportunities matching `filters`, the ones that fit `tastes` first, then free ones,
+    then by the next session's date. A distance search (area is a Near) puts the nearest first and annotates
+    each with `distance_miles`."""
+    near = filters.get("area")
+    return FinderResults(
+        filter_opportunities(open_opportunities(today=today), filters, today=today),
+        today=today,
+        tastes=tastes,
+        near=near if isinstance(near, Near) else None,
     )
 
 
