@@ -5,6 +5,8 @@ contains "bench": it is dropped and created afresh, then migrated). Generates 10
 venues with three sessions each, 200,000 young people and 500,000 enrolments (all times BENCH_SCALE), then
 times the finder in-process for six searches, each against two floors: a bare Django view, and hand-written
 SQL returning the same first page for the same filters (the run checks that it is the same page).
+
+Benchmarks report by printing: every print() here is the figure the benchmark exists to show.
 """
 
 import math
@@ -241,7 +243,9 @@ def make_data() -> dict:
             ],
         )
 
-        user = User.objects.create_user(username="bench-young-person", password="a-long-bench-password")
+        user = User.objects.create_user(
+            username="bench-young-person"
+        )  # signed in with force_login: no password
         set_role(user=user, role=Role.YOUNG_PERSON)
         born = today - datetime.timedelta(days=365 * 12)
         me = YoungPerson.objects.create(

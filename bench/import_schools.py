@@ -10,6 +10,8 @@ database (set up as bench/run.py does), times:
 and measures memory two ways: the process's peak resident size (ru_maxrss) before and after the imports,
 and the peak of Python allocations (tracemalloc) while checking a 10,000-row file and the 50,000-row file,
 which shows whether memory grows with the number of rows. See bench/README.md.
+
+Benchmarks report by printing: every print() here is the figure the benchmark exists to show.
 """
 
 import csv

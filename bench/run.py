@@ -4,6 +4,8 @@ Builds a throwaway SQLite database in a temporary directory, fills it with a hub
 partners, then times each page in-process with Django's test client and prints one line per page:
 median and p95 milliseconds, queries per request, and the median as a multiple of two floors (a bare
 Django view, and hand-written SQL for the directory's first page).
+
+Benchmarks report by printing: every print() here is the figure the benchmark exists to show.
 """
 
 import os

@@ -59,10 +59,11 @@ def test_a_guardian_sees_no_staff_tools(client, make_user, hub):
 
 
 def test_signing_in_is_locked_after_five_wrong_passwords(client, make_user, hub):
-    make_user(Role.HUB_STAFF, username="sam", password="the-right-password")
+    right = "the-right-password"  # a test value, not a secret
+    make_user(Role.HUB_STAFF, username="sam", password=right)
     for _ in range(5):
         client.post(reverse("core:login"), {"username": "sam", "password": "wrong"})
-    response = client.post(reverse("core:login"), {"username": "sam", "password": "the-right-password"})
+    response = client.post(reverse("core:login"), {"username": "sam", "password": right})
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
 
