@@ -138,6 +138,7 @@ DEMO_PASSWORD = "music-hub-demo"
 DEMO_LOGINS = [
     ("admin", Role.HUB_ADMIN, "Ada", "Okafor"),
     ("staff", Role.HUB_STAFF, "Sam", "Patel"),
+    ("safeguarding", Role.SAFEGUARDING_LEAD, "Dana", "Reid"),
     ("partner", Role.PARTNER_MEMBER, "Priya", "Shah"),
     ("leader", Role.MUSIC_LEADER, "Marcus", "Bell"),
     ("school", Role.SCHOOL_CONTACT, "Sian", "Hughes"),

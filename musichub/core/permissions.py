@@ -7,8 +7,8 @@ says, so a view that forgets its check fails the suite.
 
 Permissions are named "<app>.<what>". Object-level rules (a partner member may
 only touch their own partner) are answered by the object: a model that scopes
-access implements `is_managed_by(user) -> bool`, and `can(user, perm, obj)`
-calls it for the roles listed in OWNER_SCOPED.
+access implements `is_managed_by(user) -> bool` (or `is_delivered_by`), and
+`can(user, perm, obj)` calls the method OWNER_SCOPED names for that role.
 """
 
 from functools import wraps
@@ -18,7 +18,8 @@ from django.core.exceptions import PermissionDenied
 
 from .roles import Role
 
-STAFF = frozenset({Role.HUB_ADMIN, Role.HUB_STAFF})
+# The designated safeguarding lead is hub staff too, with one duty more (the safeguarding queue).
+STAFF = frozenset({Role.HUB_ADMIN, Role.HUB_STAFF, Role.SAFEGUARDING_LEAD})
 EVERY_ROLE = frozenset(Role)
 
 PERMISSIONS: dict[str, frozenset[Role]] = {
@@ -58,19 +59,45 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "offer.allocate": STAFF,
     "offer.manage_priority_rules": STAFF,
     "offer.view_demand": STAFF,
+    # Delivering the offer. Leaders and partner members act on the sessions they lead or their partner runs
+    # (object-scoped: Session.is_managed_by / Opportunity.is_led_by); staff on every session.
+    "offer.take_registers": STAFF | {Role.PARTNER_MEMBER, Role.MUSIC_LEADER},
+    "offer.view_attendance": STAFF | {Role.PARTNER_MEMBER, Role.MUSIC_LEADER},
+    "offer.enter_paper_registers": STAFF,
+    "offer.follow_up_dropouts": STAFF | {Role.PARTNER_MEMBER, Role.MUSIC_LEADER},
+    "offer.message_families": STAFF | {Role.PARTNER_MEMBER, Role.MUSIC_LEADER},
+    "offer.manage_whole_class": STAFF | {Role.PARTNER_MEMBER},
+    "offer.view_school_work": STAFF | {Role.SCHOOL_CONTACT},
+    "offer.view_child_attendance": frozenset({Role.GUARDIAN, Role.YOUNG_PERSON}),
+    # Safeguarding: anyone working with young people raises a concern; only the designated safeguarding lead
+    # sees the queue and the concerns in it (not hub admins, not the person who raised it).
+    "people.raise_concern": STAFF | {Role.PARTNER_MEMBER, Role.MUSIC_LEADER},
+    "people.handle_safeguarding": frozenset({Role.SAFEGUARDING_LEAD}),
+    # The instrument library (the hub's instruments, loans, repairs).
+    "instruments.manage_library": STAFF,
     # The audit log: searchable by hub admins, never editable.
     "core.view_audit_log": frozenset({Role.HUB_ADMIN}),
 }
 
-# For these (permission, role) pairs the role alone is not enough: the object must say yes.
-OWNER_SCOPED: frozenset[tuple[str, Role]] = frozenset(
-    {
-        ("partners.edit_own_partner", Role.PARTNER_MEMBER),
-        ("offer.manage_opportunities", Role.PARTNER_MEMBER),
-        ("offer.manage_venues", Role.PARTNER_MEMBER),
-        ("offer.manage_enrolments", Role.PARTNER_MEMBER),
-    }
-)
+# For these (permission, role) pairs the role alone is not enough: the object must say yes, through the method
+# named here. `is_managed_by(user)`: the object belongs to the user's partner. `is_delivered_by(user)`: the user
+# leads the sessions or belongs to the partner that runs them (registers, attendance, follow-ups, messages).
+MANAGED, DELIVERED = "is_managed_by", "is_delivered_by"
+OWNER_SCOPED: dict[tuple[str, Role], str] = {
+    ("partners.edit_own_partner", Role.PARTNER_MEMBER): MANAGED,
+    ("offer.manage_opportunities", Role.PARTNER_MEMBER): MANAGED,
+    ("offer.manage_venues", Role.PARTNER_MEMBER): MANAGED,
+    ("offer.manage_enrolments", Role.PARTNER_MEMBER): MANAGED,
+    ("offer.take_registers", Role.PARTNER_MEMBER): DELIVERED,
+    ("offer.take_registers", Role.MUSIC_LEADER): DELIVERED,
+    ("offer.view_attendance", Role.PARTNER_MEMBER): DELIVERED,
+    ("offer.view_attendance", Role.MUSIC_LEADER): DELIVERED,
+    ("offer.follow_up_dropouts", Role.PARTNER_MEMBER): DELIVERED,
+    ("offer.follow_up_dropouts", Role.MUSIC_LEADER): DELIVERED,
+    ("offer.message_families", Role.PARTNER_MEMBER): DELIVERED,
+    ("offer.message_families", Role.MUSIC_LEADER): DELIVERED,
+    ("offer.manage_whole_class", Role.PARTNER_MEMBER): MANAGED,
+}
 
 
 def role_of(user) -> Role | None:
@@ -94,8 +121,8 @@ def can(user, permission: str, obj=None) -> bool:
     role = role_of(user)
     if role is None or role not in roles_with(permission):
         return False
-    if obj is not None and (permission, role) in OWNER_SCOPED:
-        return bool(obj.is_managed_by(user))
+    if obj is not None and (method := OWNER_SCOPED.get((permission, role))):
+        return bool(getattr(obj, method)(user))
     return True
 
 

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 class Role(models.TextChoices):
     HUB_ADMIN = "hub_admin", _("Hub admin")
     HUB_STAFF = "hub_staff", _("Hub staff")
+    # The designated safeguarding lead: a member of hub staff who also receives safeguarding concerns.
+    SAFEGUARDING_LEAD = "safeguarding_lead", _("Designated safeguarding lead")
     PARTNER_MEMBER = "partner_member", _("Partner member")
     MUSIC_LEADER = "music_leader", _("Music leader")
     SCHOOL_CONTACT = "school_contact", _("School contact")

@@ -8,10 +8,12 @@ class OfferConfig(AppConfig):
     verbose_name = _("The offer: opportunities, venues and sessions")
 
     def ready(self):
-        # Partner members see the young people with an active enrolment on their partner's opportunities.
+        # Partner members see the young people with an active enrolment on their partner's opportunities;
+        # music leaders those in the groups they lead.
         from musichub.core.roles import Role
         from musichub.people.selectors import register_scope
 
-        from .joining import partner_member_scope
+        from .joining import music_leader_scope, partner_member_scope
 
         register_scope(Role.PARTNER_MEMBER, partner_member_scope)
+        register_scope(Role.MUSIC_LEADER, music_leader_scope)

@@ -552,3 +552,12 @@ def partner_member_scope(user) -> Q:
         enrolments__opportunity__partner__memberships__user=user,
         enrolments__status__in=Enrolment.ACTIVE,
     )
+
+
+def music_leader_scope(user) -> Q:
+    """Young people a music leader may see: those with an active enrolment on an opportunity they lead, and
+    walk-ins marked at one of its sessions."""
+    return Q(
+        enrolments__opportunity__leaders=user,
+        enrolments__status__in=Enrolment.ACTIVE,
+    ) | Q(attendance__session__opportunity__leaders=user)

@@ -6,8 +6,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from musichub.core.models import ActivityKind, Genre, Instrument, Setting, TimeStampedModel
+from musichub.core.models import ActivityKind, CatalogueEntry, Genre, Instrument, Setting, TimeStampedModel
 from musichub.partners.models import Partner, PartnerMembership
+from musichub.people.choices import YearGroup
 from musichub.people.models import School
 
 # ---- Term dates -------------------------------------------------------------------------------------------
@@ -192,6 +193,10 @@ class Opportunity(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Music leaders (or partner members) who run the sessions and take the registers.
+    leaders = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="led_opportunities", verbose_name=_("leaders")
+    )
 
     class Meta:
         ordering = ["first_date", "title"]
@@ -231,6 +236,14 @@ class Opportunity(TimeStampedModel):
         """Object-level rule for core.permissions: partner members manage their own partner's opportunities."""
         return PartnerMembership.objects.filter(user=user, partner_id=self.partner_id).exists()
 
+    def is_led_by(self, user) -> bool:
+        return self.leaders.filter(pk=user.pk).exists()
+
+    def is_delivered_by(self, user) -> bool:
+        """Object-level rule for delivery (registers, attendance, follow-ups, messages): its leaders and its
+        partner's members."""
+        return self.is_led_by(user) or self.is_managed_by(user)
+
     @property
     def is_free(self) -> bool:
         return self.cost_pence == 0
@@ -257,6 +270,9 @@ class Session(models.Model):
 
     def __str__(self):
         return f"{self.opportunity} {self.date:%Y-%m-%d}"
+
+    def is_delivered_by(self, user) -> bool:
+        return self.opportunity.is_delivered_by(user)
 
 
 # ---- Joining: enrolments, waiting lists, offers ----------------------------------------------------------
@@ -423,3 +439,258 @@ class AllocationEntry(models.Model):
 
     def __str__(self):
         return f"{self.rank}. enrolment {self.enrolment_id}"
+
+
+# ---- Delivery: registers and attendance ---------------------------------------------------------------------
+
+
+class Register(TimeStampedModel):
+    """The register of one session: who took it, how, and what the group did. Marks are Attendance rows."""
+
+    class Method(models.TextChoices):
+        PHONE = "phone", _("Taken on the platform")
+        PAPER = "paper", _("Entered from a paper register")
+        HEADCOUNT = "headcount", _("Whole class: a headcount")
+
+    session = models.OneToOneField(Session, models.CASCADE, related_name="register")
+    method = models.CharField(_("how it was taken"), max_length=10, choices=Method, default=Method.PHONE)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # For a whole class without a pupil list: how many pupils were there.
+    headcount = models.PositiveIntegerField(_("pupils present"), null=True, blank=True)
+    what_we_did = models.TextField(_("what we did"), blank=True)
+    pieces = models.CharField(_("pieces"), max_length=300, blank=True)
+    genres = models.ManyToManyField(Genre, blank=True, related_name="+", verbose_name=_("genres played"))
+
+    class Meta:
+        ordering = ["-session__date"]
+        verbose_name = _("register")
+
+    def __str__(self):
+        return f"Register of {self.session}"
+
+
+class Attendance(models.Model):
+    """One young person's mark at one session. At most one per (session, young person); a change is logged in
+    AttendanceChange. `marked_at` is when the leader made the mark (on their phone, maybe offline): when two
+    submissions disagree, the later mark wins, so sending the same register twice or from two phones never
+    loses or doubles a mark."""
+
+    class Mark(models.TextChoices):
+        PRESENT = "present", _("Present")
+        LATE = "late", _("Late")
+        ABSENT = "absent", _("Absent")
+        ABSENT_WITH_REASON = "excused", _("Absent with reason")
+
+    CAME = ("present", "late")
+    MISSED = ("absent", "excused")
+
+    session = models.ForeignKey(Session, models.CASCADE, related_name="attendance")
+    young_person = models.ForeignKey(
+        "people.YoungPerson", models.CASCADE, related_name="attendance", verbose_name=_("young person")
+    )
+    mark = models.CharField(_("mark"), max_length=10, choices=Mark)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    walk_in = models.BooleanField(_("walk-in"), default=False)
+    marked_at = models.DateTimeField(_("marked at"))
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("attendance mark")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "young_person"], name="one_mark_per_session"),
+            models.CheckConstraint(
+                condition=Q(mark__in=["present", "late", "absent", "excused"]), name="attendance_mark_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["young_person", "session"])]
+
+    def __str__(self):
+        return f"{self.young_person_id} at {self.session_id}: {self.mark}"
+
+
+class AttendanceChange(models.Model):
+    """A mark changed after it was first recorded: what it was, what it became, who changed it and when."""
+
+    session = models.ForeignKey(Session, models.CASCADE, related_name="attendance_changes")
+    young_person = models.ForeignKey("people.YoungPerson", models.CASCADE, related_name="+")
+    old_mark = models.CharField(_("was"), max_length=10, choices=Attendance.Mark)
+    new_mark = models.CharField(_("became"), max_length=10, choices=Attendance.Mark)
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+        verbose_name = _("attendance change")
+
+    def __str__(self):
+        return f"{self.old_mark} → {self.new_mark}"
+
+
+class RegisterSubmission(models.Model):
+    """One submission of a register, by its idempotency key: a key seen before is acknowledged, not re-applied."""
+
+    key = models.UUIDField(_("idempotency key"), unique=True)
+    session = models.ForeignKey(Session, models.CASCADE, related_name="register_submissions")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+    marks = models.PositiveIntegerField(_("marks in it"), default=0)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("register submission")
+
+    def __str__(self):
+        return str(self.key)
+
+
+# ---- Keeping young people in: drop-out follow-ups ---------------------------------------------------------
+
+
+class DropOutReason(CatalogueEntry):
+    """Why a young person stopped coming (cost, transport, time clash, lost interest, moved, …); staff extend it."""
+
+    class Meta(CatalogueEntry.Meta):
+        verbose_name = _("reason for stopping")
+        verbose_name_plural = _("reasons for stopping")
+
+
+class FollowUp(TimeStampedModel):
+    """Someone got in touch about a young person who missed sessions in a row: what they heard and what next."""
+
+    class Outcome(models.TextChoices):
+        COMING_BACK = "coming_back", _("Coming back")
+        SUPPORT_OFFERED = "support", _("Support offered")
+        LEFT = "left", _("Has left the group")
+        NO_REPLY = "no_reply", _("No reply yet")
+
+    enrolment = models.ForeignKey(Enrolment, models.CASCADE, related_name="follow_ups")
+    contacted = models.BooleanField(_("got in touch"), default=True)
+    reason = models.ForeignKey(
+        DropOutReason, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("reason")
+    )
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("follow-up")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__in=["coming_back", "support", "left", "no_reply"]),
+                name="follow_up_outcome_valid",
+            )
+        ]
+
+    def __str__(self):
+        return f"Follow-up of enrolment {self.enrolment_id}: {self.outcome}"
+
+
+class DeliverySettings(models.Model):
+    """The hub's delivery settings (one row; edited in the back office)."""
+
+    missed_in_a_row = models.PositiveSmallIntegerField(
+        _("sessions missed in a row before someone gets in touch"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+    )
+
+    class Meta:
+        verbose_name = _("delivery settings")
+        verbose_name_plural = _("delivery settings")
+
+    def __str__(self):
+        return str(_("Delivery settings"))
+
+    @classmethod
+    def current(cls) -> "DeliverySettings":
+        settings_row, _created = cls.objects.get_or_create(pk=1)
+        return settings_row
+
+
+# ---- Messages to families ------------------------------------------------------------------------------
+
+
+class Message(TimeStampedModel):
+    """An email to an opportunity's families, and the log of whom it went to (one outbox email each)."""
+
+    class Kind(models.TextChoices):
+        CANCELLED = "cancelled", _("Session cancelled")
+        VENUE = "venue", _("Venue changed")
+        EVENT = "event", _("Concert or event coming")
+        OTHER = "other", _("Other news")
+
+    opportunity = models.ForeignKey(Opportunity, models.CASCADE, related_name="messages")
+    kind = models.CharField(_("about"), max_length=10, choices=Kind, default=Kind.OTHER)
+    subject = models.CharField(_("subject"), max_length=150)
+    body = models.TextField(_("message"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    emails = models.ManyToManyField("core.OutgoingEmail", blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("message to families")
+
+    def __str__(self):
+        return self.subject
+
+
+# ---- Whole-class ensemble teaching ---------------------------------------------------------------------
+
+
+class WholeClassProgramme(TimeStampedModel):
+    """A programme taught to a whole class in school, often without individual pupil records.
+
+    Its sessions are those of an in-school opportunity (`opportunity`, optional), so registers are taken the
+    usual way (a headcount when there is no pupil list). Pupils reached come from `pupils`; continuation counts
+    listed pupils who later enrol in any hub activity.
+    """
+
+    school = models.ForeignKey(School, models.PROTECT, related_name="whole_class_programmes")
+    partner = models.ForeignKey(
+        Partner, models.PROTECT, related_name="whole_class_programmes", verbose_name=_("delivered by")
+    )
+    opportunity = models.OneToOneField(
+        Opportunity,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="whole_class_programme",
+        verbose_name=_("its sessions"),
+    )
+    year_group = models.CharField(_("year group"), max_length=2, choices=YearGroup)
+    class_name = models.CharField(_("class"), max_length=60)
+    pupils = models.PositiveIntegerField(_("number of pupils"), validators=[MaxValueValidator(60)])
+    instruments = models.ManyToManyField(Instrument, related_name="+", verbose_name=_("instruments"))
+    starts_on = models.DateField(_("starts"))
+    ends_on = models.DateField(_("ends"))
+    weeks_delivered = models.PositiveSmallIntegerField(_("weeks delivered"), default=0)
+    pupil_list = models.ManyToManyField(
+        "people.YoungPerson", blank=True, related_name="whole_class_programmes", verbose_name=_("pupil list")
+    )
+    next_steps = models.TextField(_("what comes next for the pupils"), blank=True)
+
+    class Meta:
+        ordering = ["-starts_on", "school__name", "class_name"]
+        verbose_name = _("whole-class programme")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="programme_dates_in_order")
+        ]
+
+    def __str__(self):
+        return f"{self.school} {self.class_name} ({self.starts_on:%Y})"
+
+    def is_managed_by(self, user) -> bool:
+        return PartnerMembership.objects.filter(user=user, partner_id=self.partner_id).exists()

@@ -474,3 +474,75 @@ class SupportRequest(TimeStampedModel):
             ),
         ]
         indexes = [models.Index(fields=["status", "created_at"])]
+
+
+# ---- Safeguarding concerns ----------------------------------------------------------------------------------
+
+
+class SafeguardingConcern(TimeStampedModel):
+    """A worry about a young person's safety, raised from a register, a post or anywhere else.
+
+    Only the designated safeguarding lead sees concerns (core.permissions: people.handle_safeguarding); they are
+    never published, never shown to the role that raised them after raising, and every action on one is logged
+    (SafeguardingAction) as well as audited.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("New")
+        IN_HAND = "in_hand", _("Being dealt with")
+        CLOSED = "closed", _("Closed")
+
+    class Source(models.TextChoices):
+        REGISTER = "register", _("A session's register")
+        VOICE = "voice", _("Youth voice")
+        OTHER = "other", _("Other")
+
+    young_person = models.ForeignKey(
+        YoungPerson,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("young person"),
+    )
+    source = models.CharField(_("raised from"), max_length=10, choices=Source, default=Source.OTHER)
+    # Where it was raised ("session:123", "post:45"), for the lead to find the context.
+    source_ref = models.CharField(_("where"), max_length=60, blank=True)
+    details = models.TextField(_("what happened or what was said"))
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.OPEN)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("safeguarding concern")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "in_hand", "closed"]), name="concern_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=["register", "voice", "other"]), name="concern_source_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"Concern {self.pk} ({self.get_status_display()})"
+
+
+class SafeguardingAction(models.Model):
+    """One thing done about a concern: who, when, what (acknowledged, referred, note, closed, …)."""
+
+    concern = models.ForeignKey(SafeguardingConcern, models.CASCADE, related_name="actions")
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    action = models.CharField(_("what was done"), max_length=40)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("safeguarding action")
+
+    def __str__(self):
+        return f"{self.action} ({self.at:%Y-%m-%d %H:%M})"

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from musichub.core.permissions import role_of
+from musichub.core.permissions import STAFF, role_of
 from musichub.core.privacy import suppress_count, suppress_series
 from musichub.core.roles import Role
 
@@ -40,7 +40,7 @@ def register_scope(role: Role, scope: Callable) -> None:
 
 def _default_scope(user, role: Role) -> Q | None:
     """None means every record; Q(pk__in=[]) means none."""
-    if role in (Role.HUB_ADMIN, Role.HUB_STAFF):
+    if role in STAFF:
         return None
     if role == Role.GUARDIAN:
         return Q(family__guardians=user)
