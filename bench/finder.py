@@ -20,9 +20,11 @@ import time
 import types
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode, urlparse
+from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import ROOT, fail, setup_django  # noqa: E402
+
 SCALE = float(os.environ.get("BENCH_SCALE", "1"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "100"))
 WARMUP = int(os.environ.get("BENCH_WARMUP", "10"))
@@ -57,53 +59,6 @@ class Case:
         return statistics.quantiles(self.samples, n=20, method="inclusive")[-1]
 
 
-def fail(message: str) -> None:
-    print(f"bench: {message}", file=sys.stderr)
-    raise SystemExit(1)
-
-
-# ---- Setting up ------------------------------------------------------------------------------------------
-
-
-def fresh_postgres(url: str) -> None:
-    """Drop and create the benchmark database named in `url` (only one whose name says it is for benching)."""
-    import psycopg
-
-    parts = urlparse(url)
-    name = parts.path.lstrip("/")
-    if "bench" not in name:
-        fail(
-            f"BENCH_DATABASE_URL names the database {name!r}: use one with 'bench' in its name, it is dropped"
-        )
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
-
-
-def setup_django(tmp: Path) -> None:
-    url = os.environ.get("BENCH_DATABASE_URL")
-    if url:
-        fresh_postgres(url)
-        os.environ["DATABASE_URL"] = url
-    else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "musichub.settings"
-    os.environ["DEBUG"] = "1"
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ["MEDIA_ROOT"] = str(tmp / "media")
-    os.environ["PRIVATE_MEDIA_ROOT"] = str(tmp / "private-media")
-    os.environ["STATIC_ROOT"] = str(tmp / "static")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    sys.path.insert(0, str(ROOT))
-
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", interactive=False, verbosity=0)
-
-
 # ---- The data ----------------------------------------------------------------------------------------------
 
 
@@ -125,6 +80,7 @@ def make_data() -> dict:
     from musichub.core.models import ActivityKind, Genre, Instrument, Setting, User
     from musichub.core.roles import Role
     from musichub.core.services import set_role
+    from musichub.offer.finder_keys import refresh_finder_keys
     from musichub.offer.models import Enrolment, Opportunity, Session, Venue
     from musichub.partners.models import Partner
     from musichub.people.models import PostcodeArea, YoungPerson
@@ -290,6 +246,8 @@ def make_data() -> dict:
                     break
         if batch:
             _bulk(Enrolment, batch)
+    # Bulk inserts skip the signals that keep the finder's sort keys on each row: compute them as the demo does.
+    refresh_finder_keys(Opportunity.objects.all(), today=today)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -367,23 +325,19 @@ def floor_sql(name: str, data: dict) -> tuple[str, list]:
         order_first.append(distance)
         order_params += distance_params
     elif name == "tastes":
+        # The same row columns the finder reads (offer/finder_keys.py): one point per loved genre or instrument.
         me = data["me"]
-        genre_ids = ",".join(str(pk) for pk in me.genres.values_list("pk", flat=True))
-        instrument_ids = ",".join(str(pk) for pk in me.instruments.values_list("pk", flat=True))
+        keys = [f",g{pk}," for pk in me.genres.values_list("pk", flat=True)]
+        keys += [f",i{pk}," for pk in me.instruments.values_list("pk", flat=True)]
         order_first.append(
-            f"(SELECT COUNT(*) FROM offer_opportunity_genres g WHERE g.opportunity_id = o.id "
-            f"AND g.genre_id IN ({genre_ids})) + (SELECT COUNT(*) FROM offer_opportunity_instruments i "
-            f"WHERE i.opportunity_id = o.id AND i.instrument_id IN ({instrument_ids})) DESC"
+            "(" + " + ".join("CASE WHEN o.taste_keys LIKE %s THEN 1 ELSE 0 END" for _ in keys) + ") DESC"
         )
-    next_session = (
-        "(SELECT MIN(s.date) FROM offer_session s WHERE s.opportunity_id = o.id AND s.date >= %s "
-        "AND NOT s.is_cancelled)"
-    )
+        order_params += [f"%{key}%" for key in keys]
     order = [
         *order_first,
         "CASE WHEN o.cost_pence = 0 THEN 0 ELSE 1 END",
-        f"{next_session} IS NULL",
-        next_session,
+        "o.next_session_on IS NULL",
+        "o.next_session_on",
         "o.first_date",
         "o.title",
         "o.id",
@@ -392,7 +346,7 @@ def floor_sql(name: str, data: dict) -> tuple[str, list]:
         f"SELECT o.id, o.slug, o.title, o.summary, o.cost_pence FROM offer_opportunity o {joins} "
         f"WHERE {' AND '.join(where)} ORDER BY {', '.join(order)} LIMIT {PAGE_SIZE}"
     )
-    return sql, [*params, *order_params, today, today]
+    return sql, [*params, *order_params]
 
 
 def floors_urlconf(data: dict):

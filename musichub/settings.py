@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "musichub.people",
     "musichub.partners",
     "musichub.offer",
+    "musichub.voice",
+    "musichub.instruments",
     "musichub.pages",
 ]
 

@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("musichub.people.urls")),
     path("", include("musichub.partners.urls")),
     path("", include("musichub.offer.urls")),
+    path("", include("musichub.voice.urls")),
+    path("", include("musichub.instruments.urls")),
     path("", include("musichub.pages.urls")),
 ]
 

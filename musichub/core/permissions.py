@@ -65,6 +65,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "offer.view_attendance": STAFF | {Role.PARTNER_MEMBER, Role.MUSIC_LEADER},
     "offer.enter_paper_registers": STAFF,
     "offer.follow_up_dropouts": STAFF | {Role.PARTNER_MEMBER, Role.MUSIC_LEADER},
+    # Why young people stop coming, counted across the hub (the reasons summary).
+    "offer.view_dropout_reasons": STAFF,
     "offer.message_families": STAFF | {Role.PARTNER_MEMBER, Role.MUSIC_LEADER},
     "offer.manage_whole_class": STAFF | {Role.PARTNER_MEMBER},
     "offer.view_school_work": STAFF | {Role.SCHOOL_CONTACT},
@@ -73,8 +75,32 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # sees the queue and the concerns in it (not hub admins, not the person who raised it).
     "people.raise_concern": STAFF | {Role.PARTNER_MEMBER, Role.MUSIC_LEADER},
     "people.handle_safeguarding": frozenset({Role.SAFEGUARDING_LEAD}),
+    # Youth voice. Young people (13+, or under 13 with a guardian's approval) post, support ideas and answer
+    # polls; leaders post for a group; hub staff moderate and answer, partner members answer voices about their
+    # own opportunities (object-scoped); panel members see their panel and co-sign answers (object-scoped).
+    "voice.post": frozenset({Role.YOUNG_PERSON}),
+    "voice.post_for_group": frozenset({Role.MUSIC_LEADER, Role.PARTNER_MEMBER}),
+    "voice.view_own_posts": frozenset({Role.YOUNG_PERSON, Role.MUSIC_LEADER, Role.PARTNER_MEMBER}),
+    "voice.endorse": frozenset({Role.YOUNG_PERSON}),
+    "voice.answer_polls": frozenset({Role.YOUNG_PERSON}),
+    "voice.edit_profile": frozenset({Role.YOUNG_PERSON}),
+    "voice.approve_child": frozenset({Role.GUARDIAN}),
+    "voice.moderate": STAFF,
+    "voice.respond": STAFF | {Role.PARTNER_MEMBER},
+    "voice.view_figures": STAFF,
+    "voice.manage_polls": STAFF,
+    "voice.manage_panel": STAFF,
+    "voice.view_panel": STAFF | {Role.YOUNG_PERSON},
+    "voice.cosign": frozenset({Role.YOUNG_PERSON}),
+    "voice.record_young_leaders": STAFF,
+    "voice.view_feedback": STAFF | {Role.PARTNER_MEMBER, Role.MUSIC_LEADER},
+    "voice.view_profiles": STAFF | {Role.PARTNER_MEMBER, Role.MUSIC_LEADER},
     # The instrument library (the hub's instruments, loans, repairs).
     "instruments.manage_library": STAFF,
+    # Families see their children's loans (a young person their own) and accept the loan agreement: a guardian
+    # for any child in their family, a young person for themself from 16 (instruments.services).
+    "instruments.view_own_loans": frozenset({Role.GUARDIAN, Role.YOUNG_PERSON}),
+    "instruments.accept_agreement": frozenset({Role.GUARDIAN, Role.YOUNG_PERSON}),
     # The audit log: searchable by hub admins, never editable.
     "core.view_audit_log": frozenset({Role.HUB_ADMIN}),
 }
@@ -97,6 +123,10 @@ OWNER_SCOPED: dict[tuple[str, Role], str] = {
     ("offer.message_families", Role.PARTNER_MEMBER): DELIVERED,
     ("offer.message_families", Role.MUSIC_LEADER): DELIVERED,
     ("offer.manage_whole_class", Role.PARTNER_MEMBER): MANAGED,
+    ("voice.respond", Role.PARTNER_MEMBER): MANAGED,
+    ("voice.view_feedback", Role.PARTNER_MEMBER): DELIVERED,
+    ("voice.view_feedback", Role.MUSIC_LEADER): DELIVERED,
+    ("voice.view_panel", Role.YOUNG_PERSON): "has_member",
 }
 
 

@@ -4,7 +4,16 @@ from django.contrib import admin
 
 from musichub.core.admin_site import HubModelAdmin
 
-from .models import Holiday, Opportunity, Session, Term, Venue
+from .models import (
+    DeliverySettings,
+    DropOutReason,
+    Holiday,
+    Opportunity,
+    Session,
+    Term,
+    Venue,
+    WalkInContact,
+)
 
 
 @admin.register(Term)
@@ -58,3 +67,43 @@ class OpportunityAdmin(HubModelAdmin):
     readonly_fields = ["published_at", "created_by", "created_at", "updated_at"]
     date_hierarchy = "first_date"
     inlines = [SessionInline]
+
+
+@admin.register(DropOutReason)
+class DropOutReasonAdmin(HubModelAdmin):
+    """The catalogue of reasons young people stop coming; follow-ups choose from it and reports count it."""
+
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(DeliverySettings)
+class DeliverySettingsAdmin(HubModelAdmin):
+    """One row: how many sessions missed in a row put a young person on the drop-out list."""
+
+    list_display = ["__str__", "missed_in_a_row"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not DeliverySettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WalkInContact)
+class WalkInContactAdmin(HubModelAdmin):
+    """How to reach the family of a child first met as a walk-in (registers.register_walk_in), to finish their
+    registration. Taken down by the leader; read here, not edited."""
+
+    list_display = ["young_person", "guardian_name", "session", "created_at"]
+    list_select_related = ["young_person", "session__opportunity"]
+    readonly_fields = ["young_person", "session", "guardian_name", "guardian_email", "guardian_phone",
+                       "recorded_by", "created_at"]  # fmt: skip
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

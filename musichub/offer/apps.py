@@ -17,3 +17,15 @@ class OfferConfig(AppConfig):
 
         register_scope(Role.PARTNER_MEMBER, partner_member_scope)
         register_scope(Role.MUSIC_LEADER, music_leader_scope)
+
+        # The finder's sort keys follow genre and instrument changes made anywhere.
+        from .finder_keys import connect_signals
+
+        connect_signals()
+
+        # Erasing a young person drops a walk-in's family contact and blanks reasons for absence.
+        from musichub.people.privacy import register_eraser
+
+        from .registers import erase_register_details
+
+        register_eraser(erase_register_details)

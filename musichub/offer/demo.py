@@ -20,35 +20,68 @@ from musichub.partners.demo import LEAD, LOGIN_PARTNER_SLUG
 from musichub.partners.models import Partner
 from musichub.people.models import School
 
+from .finder_keys import refresh_finder_keys
 from .models import Holiday, Opportunity, Session, Term, Venue
 from .services import scheduled_dates
 
 SEED = 4
 POSTCODES = Path(__file__).resolve().parents[1] / "people" / "sample_data" / "postcodes_sample.csv"
 
-# Southampton-style dates for 2026–27 (the city publishes its own; these follow the usual pattern).
-TERMS = [
-    ("Autumn term 2026", date(2026, 9, 2), date(2026, 12, 18)),
-    ("Spring term 2027", date(2027, 1, 4), date(2027, 3, 26)),
-    ("Summer term 2027", date(2027, 4, 12), date(2027, 7, 22)),
+# Southampton-style dates, written for 2026–27 and moved to the school year the demo is loaded in (the city
+# publishes its own; these follow the usual pattern). {0} is the year the school year starts, {1} the next.
+BASE_YEAR = 2026
+BASE_TERMS = [
+    ("Autumn term {0}", date(2026, 9, 2), date(2026, 12, 18)),
+    ("Spring term {1}", date(2027, 1, 4), date(2027, 3, 26)),
+    ("Summer term {1}", date(2027, 4, 12), date(2027, 7, 22)),
 ]
-HOLIDAYS = [
-    ("October half term 2026", date(2026, 10, 26), date(2026, 10, 30)),
-    ("Training day (autumn)", date(2026, 11, 27), date(2026, 11, 27)),
-    ("Training day (spring)", date(2027, 1, 4), date(2027, 1, 4)),
-    ("February half term 2027", date(2027, 2, 15), date(2027, 2, 19)),
-    ("Early May bank holiday", date(2027, 5, 3), date(2027, 5, 3)),
-    ("May half term 2027", date(2027, 5, 31), date(2027, 6, 4)),
+BASE_HOLIDAYS = [
+    ("October half term {0}", date(2026, 10, 26), date(2026, 10, 30)),
+    ("Training day (autumn {0})", date(2026, 11, 27), date(2026, 11, 27)),
+    ("Training day (spring {1})", date(2027, 1, 4), date(2027, 1, 4)),
+    ("February half term {1}", date(2027, 2, 15), date(2027, 2, 19)),
+    ("Early May bank holiday {1}", date(2027, 5, 3), date(2027, 5, 3)),
+    ("May half term {1}", date(2027, 5, 31), date(2027, 6, 4)),
 ]
 # School holidays when holiday courses run (Monday to Friday).
-HOLIDAY_COURSE_WEEKS = [
-    (date(2026, 8, 10), date(2026, 8, 14)),  # summer 2026: finished
-    (date(2026, 10, 26), date(2026, 10, 30)),  # October half term: finished
+BASE_HOLIDAY_COURSE_WEEKS = [
+    (date(2026, 8, 10), date(2026, 8, 14)),  # the summer before the school year
+    (date(2026, 10, 26), date(2026, 10, 30)),  # October half term
     (date(2027, 2, 15), date(2027, 2, 19)),
     (date(2027, 3, 29), date(2027, 4, 2)),
     (date(2027, 4, 5), date(2027, 4, 9)),
     (date(2027, 8, 2), date(2027, 8, 6)),
 ]
+# The last day of the shorter autumn groups, and the Saturdays one-off workshops start counting from.
+BASE_AUTUMN_GROUPS_END = date(2026, 10, 23)
+BASE_PAST_SATURDAY, BASE_FUTURE_SATURDAY = date(2026, 9, 5), date(2027, 1, 9)
+
+
+def school_year(today: date) -> int:
+    """The year the current school year started in (it turns over on 1 August)."""
+    return today.year if today.month >= 8 else today.year - 1
+
+
+def in_school_year(day: date, today: date) -> date:
+    """A 2026–27 date moved to the same place in the school year `today` is in (weekdays may shift by a day)."""
+    return day.replace(year=day.year + school_year(today) - BASE_YEAR)
+
+
+def term_dates(today: date) -> tuple[list, list, list]:
+    """(terms, holidays, holiday course weeks) of the school year `today` is in, as (name, first, last) and
+    (first, last) tuples."""
+    year = school_year(today)
+    terms = [
+        (n.format(year, year + 1), in_school_year(a, today), in_school_year(b, today))
+        for n, a, b in BASE_TERMS
+    ]
+    holidays = [
+        (n.format(year, year + 1), in_school_year(a, today), in_school_year(b, today))
+        for n, a, b in BASE_HOLIDAYS
+    ]
+    weeks = [(in_school_year(a, today), in_school_year(b, today)) for a, b in BASE_HOLIDAY_COURSE_WEEKS]
+    return terms, holidays, weeks
+
 
 VENUE_PLACES = [
     "Northam", "Bevois", "Portswood", "Shirley", "Bitterne", "Woolston", "Sholing", "Millbrook", "Redbridge",
@@ -133,10 +166,11 @@ def _postcode_rows() -> list[dict]:
     return sorted(rows, key=lambda row: row["pcds"])
 
 
-def _load_term_dates() -> None:
-    for name, starts_on, ends_on in TERMS:
+def _load_term_dates(today: date) -> None:
+    terms, holidays, _weeks = term_dates(today)
+    for name, starts_on, ends_on in terms:
         Term.objects.update_or_create(name=name, defaults={"starts_on": starts_on, "ends_on": ends_on})
-    for name, starts_on, ends_on in HOLIDAYS:
+    for name, starts_on, ends_on in holidays:
         Holiday.objects.update_or_create(name=name, defaults={"starts_on": starts_on, "ends_on": ends_on})
 
 
@@ -199,6 +233,7 @@ class _Planner:
         self.venues, self.schools = venues, schools
         self.genres, self.instruments, self.kinds = genres, instruments, kinds
         self.slugs: Counter = Counter()
+        self.terms, _holidays, self.course_weeks = term_dates(today)
 
     def slug(self, title: str) -> str:
         base = slugify(title)
@@ -236,8 +271,8 @@ class _Planner:
             "venue": venue,
             "schools": [],
             "schedule": Opportunity.Schedule.WEEKLY,
-            "first_date": TERMS[0][1],
-            "last_date": TERMS[-1][2],
+            "first_date": self.terms[0][1],
+            "last_date": self.terms[-1][2],
             "weekday": 1,
             "starts_at": time(17, 0),
             "ends_at": time(18, 30),
@@ -351,12 +386,18 @@ class _Planner:
         }
 
     def dates(self, kind_name, setting, status, n):
+        schedule, first, last, weekday = self._dates(kind_name, setting, status)
+        if status == Opportunity.Status.FINISHED and last >= self.today:
+            # Early in a school year its autumn dates are still to come: a finished one ran as long before.
+            weeks_back = (last - self.today).days // 7 + 1
+            first, last = first - timedelta(weeks=weeks_back), last - timedelta(weeks=weeks_back)
+        return schedule, first, last, weekday
+
+    def _dates(self, kind_name, setting, status):
         rng = self.rng
         finished = status == Opportunity.Status.FINISHED
         if kind_name == "Holiday course":
-            weeks = [
-                w for w in HOLIDAY_COURSE_WEEKS if (w[1] < self.today) == finished
-            ] or HOLIDAY_COURSE_WEEKS
+            weeks = [w for w in self.course_weeks if (w[1] < self.today) == finished] or self.course_weeks
             first, last = rng.choice(weeks)
             return Opportunity.Schedule.HOLIDAY_COURSE, first, last, None
         if kind_name in ("Workshop", "Performance") and setting != Setting.IN_SCHOOL:
@@ -364,12 +405,13 @@ class _Planner:
             return Opportunity.Schedule.ONE_OFF, day, day, None
         weekday = rng.randint(0, 4) if setting == Setting.IN_SCHOOL else rng.choice([0, 1, 2, 3, 4, 5])
         if finished:
-            return Opportunity.Schedule.WEEKLY, TERMS[0][1], date(2026, 10, 23), weekday
+            autumn_end = in_school_year(BASE_AUTUMN_GROUPS_END, self.today)
+            return Opportunity.Schedule.WEEKLY, self.terms[0][1], autumn_end, weekday
         first_term, last_term = rng.choice([(0, 2), (0, 2), (0, 0), (1, 1), (1, 2), (2, 2)])
-        return Opportunity.Schedule.WEEKLY, TERMS[first_term][1], TERMS[last_term][2], weekday
+        return Opportunity.Schedule.WEEKLY, self.terms[first_term][1], self.terms[last_term][2], weekday
 
     def future_saturday(self, rng, *, past):
-        start = date(2026, 9, 5) if past else date(2027, 1, 9)
+        start = in_school_year(BASE_PAST_SATURDAY if past else BASE_FUTURE_SATURDAY, self.today)
         return start + timedelta(weeks=rng.randint(0, 6 if past else 20))
 
     def start_time(self, setting, weekday):
@@ -392,7 +434,7 @@ def load_demo_offer() -> None:
     """Create the demo term dates, venues and opportunities (with their sessions) that are not there yet."""
     rng = random.Random(SEED)  # noqa: S311 -- invented data, seeded so every run makes the same choices
     today = timezone.localdate()
-    _load_term_dates()
+    _load_term_dates(today)
     venues = _load_venues(rng)
     partners = list(Partner.objects.filter(is_published=True).order_by("slug"))
     if not partners:
@@ -447,8 +489,8 @@ def load_demo_offer() -> None:
             ]
         )
 
-    terms = [(t[1], t[2]) for t in TERMS] + list(Term.objects.values_list("starts_on", "ends_on"))
-    holidays = [(h[1], h[2]) for h in HOLIDAYS] + list(Holiday.objects.values_list("starts_on", "ends_on"))
+    terms = list(Term.objects.values_list("starts_on", "ends_on"))
+    holidays = list(Holiday.objects.values_list("starts_on", "ends_on"))
     sessions = []
     for opportunity in opportunities:
         cancelled = opportunity.status == Opportunity.Status.CANCELLED
@@ -463,3 +505,4 @@ def load_demo_offer() -> None:
                 )
             )
     Session.objects.bulk_create(sessions, batch_size=1000)
+    refresh_finder_keys(Opportunity.objects.filter(pk__in=[o.pk for o in opportunities]), today=today)

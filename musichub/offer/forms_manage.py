@@ -236,6 +236,23 @@ class CancelForm(forms.Form):
     )
 
 
+class LeadersForm(forms.Form):
+    """Who leads an opportunity's sessions: music leaders and the partner's own members."""
+
+    leaders = forms.ModelMultipleChoiceField(
+        label=_("Leaders"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("They see the group, take its registers and follow up young people who stop coming."),
+    )
+
+    def __init__(self, *args, eligible, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leaders"].queryset = eligible
+        self.fields["leaders"].label_from_instance = lambda user: user.get_full_name() or user.username
+
+
 class OpportunityFilterForm(forms.Form):
     """The manage list's filters. Unknown values fall back to "all"."""
 

@@ -25,7 +25,7 @@ from musichub.core.services import queue_email, record_audit
 from musichub.people.models import NamedBarrier, SupportRequest, YoungPerson
 from musichub.people.services import age_on, name_barrier, request_support
 
-from .models import Enrolment, EnrolmentEvent, Opportunity, Session
+from .models import Attendance, Enrolment, EnrolmentEvent, Opportunity, Session, WholeClassProgramme
 
 logger = logging.getLogger(__name__)
 
@@ -546,18 +546,36 @@ def places_left_text(opportunity: Opportunity, counts: dict[str, int]) -> str:
     }
 
 
+def _ids_of_young_people(*, enrolled_on: Q, marked_at: Q, listed_in: Q) -> Q:
+    """Q(pk__in=…) over one UNION of the three ways a young person reaches a group: an active enrolment on its
+    opportunity, a mark at one of its sessions (walk-ins), a place on its whole-class pupil list. A semi-join on
+    small id sets: no join of YoungPerson with attendance (millions of rows) and no DISTINCT over it."""
+    enrolled = (
+        Enrolment.objects.filter(enrolled_on, status__in=Enrolment.ACTIVE)
+        .order_by()
+        .values("young_person_id")
+    )
+    marked = Attendance.objects.filter(marked_at).order_by().values("young_person_id")
+    through = WholeClassProgramme.pupil_list.through
+    listed = through.objects.filter(listed_in).order_by().values("youngperson_id")
+    return Q(pk__in=enrolled.union(marked, listed))
+
+
 def partner_member_scope(user) -> Q:
-    """Young people a partner member may see: those with an active enrolment on their partner's opportunities."""
-    return Q(
-        enrolments__opportunity__partner__memberships__user=user,
-        enrolments__status__in=Enrolment.ACTIVE,
+    """Young people a partner member may see: those with an active enrolment on their partner's opportunities,
+    walk-ins marked at one of their sessions, and pupils listed for a whole class they teach (registers.py)."""
+    return _ids_of_young_people(
+        enrolled_on=Q(opportunity__partner__memberships__user=user),
+        marked_at=Q(session__opportunity__partner__memberships__user=user),
+        listed_in=Q(wholeclassprogramme__opportunity__partner__memberships__user=user),
     )
 
 
 def music_leader_scope(user) -> Q:
-    """Young people a music leader may see: those with an active enrolment on an opportunity they lead, and
-    walk-ins marked at one of its sessions."""
-    return Q(
-        enrolments__opportunity__leaders=user,
-        enrolments__status__in=Enrolment.ACTIVE,
-    ) | Q(attendance__session__opportunity__leaders=user)
+    """Young people a music leader may see: those with an active enrolment on an opportunity they lead,
+    walk-ins marked at one of its sessions, and pupils listed for a whole class taught in its sessions."""
+    return _ids_of_young_people(
+        enrolled_on=Q(opportunity__leaders=user),
+        marked_at=Q(session__opportunity__leaders=user),
+        listed_in=Q(wholeclassprogramme__opportunity__leaders=user),
+    )

@@ -193,6 +193,10 @@ class Opportunity(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Kept on the row so the finder sorts without a subquery per opportunity (offer/finder_keys.py keeps them
+    # fresh): the next session not cancelled, and ",g<genre id>,…,i<instrument id>," for matching tastes.
+    next_session_on = models.DateField(_("next session"), null=True, blank=True, editable=False)
+    taste_keys = models.TextField(_("genre and instrument keys"), blank=True, default="", editable=False)
     # Music leaders (or partner members) who run the sessions and take the registers.
     leaders = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="led_opportunities", verbose_name=_("leaders")
@@ -486,9 +490,15 @@ class Attendance(models.Model):
     CAME = ("present", "late")
     MISSED = ("absent", "excused")
 
-    session = models.ForeignKey(Session, models.CASCADE, related_name="attendance")
+    # No index of their own: one_mark_per_session (session, young person) and the (young person, session) index
+    # below serve both, which matters with tens of millions of marks.
+    session = models.ForeignKey(Session, models.CASCADE, related_name="attendance", db_index=False)
     young_person = models.ForeignKey(
-        "people.YoungPerson", models.CASCADE, related_name="attendance", verbose_name=_("young person")
+        "people.YoungPerson",
+        models.CASCADE,
+        related_name="attendance",
+        verbose_name=_("young person"),
+        db_index=False,
     )
     mark = models.CharField(_("mark"), max_length=10, choices=Mark)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
@@ -549,6 +559,36 @@ class RegisterSubmission(models.Model):
 
     def __str__(self):
         return str(self.key)
+
+
+class WalkInContact(models.Model):
+    """How to reach the parent or carer of a child first met as a walk-in, taken down by the leader at the door
+    until the family registers online. Read in the back office; deleted when the young person is erased."""
+
+    young_person = models.OneToOneField(
+        "people.YoungPerson", models.CASCADE, related_name="walk_in_contact", verbose_name=_("young person")
+    )
+    session = models.ForeignKey(
+        Session, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("walked in at")
+    )
+    guardian_name = models.CharField(_("parent or carer's name"), max_length=160)
+    guardian_email = models.EmailField(_("their email address"), blank=True)
+    guardian_phone = models.CharField(_("their phone number"), max_length=30, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("walk-in's family contact")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(guardian_email="") | ~Q(guardian_phone=""), name="walk_in_contact_has_a_way"
+            )
+        ]
+
+    def __str__(self):
+        return f"Family contact of {self.young_person_id}"
 
 
 # ---- Keeping young people in: drop-out follow-ups ---------------------------------------------------------

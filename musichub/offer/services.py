@@ -6,15 +6,18 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from musichub.core.models import Setting
+from musichub.core.models import Setting, User
 from musichub.core.permissions import can
+from musichub.core.roles import Role
 from musichub.core.services import record_audit
 from musichub.people.areas import area_for_postcode, coordinates_for_postcode, normalise_postcode
 
+from .finder_keys import refresh_for
 from .models import Holiday, Opportunity, Session, Term, Venue
 
 logger = logging.getLogger(__name__)
@@ -265,9 +268,55 @@ def cancel_opportunity(*, opportunity, cancelled_by, reason: str) -> Opportunity
     opportunity.status = Opportunity.Status.CANCELLED
     opportunity.save(update_fields=["status", "updated_at"])
     opportunity.sessions.filter(date__gte=timezone.localdate()).update(is_cancelled=True)
+    refresh_for([opportunity.pk], today=timezone.localdate())
     record_audit(actor=cancelled_by, action="opportunity.cancelled", obj=opportunity, detail=reason)
     logger.info("opportunity %s cancelled", opportunity.pk)
     return opportunity
+
+
+# ---- Leaders ------------------------------------------------------------------------------------------------
+
+
+def eligible_leaders(opportunity):
+    """Who may lead an opportunity's sessions: active music leaders, and members of its partner."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(role=Role.MUSIC_LEADER)
+            | Q(role=Role.PARTNER_MEMBER, partner_membership__partner=opportunity.partner_id)
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+@transaction.atomic
+def set_leaders(*, opportunity, leaders, changed_by) -> list:
+    """Say who leads an opportunity's sessions (they take its registers and see its young people).
+
+    Raises PermissionDenied for someone who may not manage it, ValidationError (code "not_a_leader") for a
+    person who is neither a music leader nor a member of its partner.
+    """
+    _check_may_manage(changed_by, opportunity)
+    leaders = list(leaders)
+    allowed = set(
+        eligible_leaders(opportunity).filter(pk__in=[u.pk for u in leaders]).values_list("pk", flat=True)
+    )
+    if any(leader.pk not in allowed for leader in leaders):
+        raise ValidationError(
+            _("Only music leaders, or members of the partner that runs it, can lead its sessions."),
+            code="not_a_leader",
+        )
+    before = set(opportunity.leaders.values_list("pk", flat=True))
+    opportunity.leaders.set(leaders)
+    after = {leader.pk for leader in leaders}
+    record_audit(
+        actor=changed_by,
+        action="opportunity.leaders",
+        obj=opportunity,
+        detail=f"added={sorted(after - before)} removed={sorted(before - after)}",
+    )
+    return leaders
 
 
 # ---- Sessions -----------------------------------------------------------------------------------------------
@@ -349,6 +398,7 @@ def generate_sessions(*, opportunity, terms=None, holidays=None) -> int:
         if (day, opportunity.starts_at) not in existing
     ]
     Session.objects.bulk_create(missing, batch_size=500)
+    refresh_for([opportunity.pk], today=today)
     return Session.objects.filter(opportunity=opportunity).count()
 
 

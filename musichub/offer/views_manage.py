@@ -20,7 +20,15 @@ from django.views.decorators.http import require_POST
 from musichub.core.permissions import STAFF, check_object, requires, role_of
 from musichub.partners.selectors import membership_of
 
-from .forms_manage import WEEKDAYS, CancelForm, DatesForm, OpportunityFilterForm, OpportunityForm, VenueForm
+from .forms_manage import (
+    WEEKDAYS,
+    CancelForm,
+    DatesForm,
+    LeadersForm,
+    OpportunityFilterForm,
+    OpportunityForm,
+    VenueForm,
+)
 from .models import Holiday, Opportunity, Session, Term, Venue
 from .services import (
     cancel_opportunity,
@@ -30,8 +38,10 @@ from .services import (
     create_venue,
     delete_holiday,
     delete_term,
+    eligible_leaders,
     generate_sessions,
     publish_opportunity,
+    set_leaders,
     update_opportunity,
     update_venue,
 )
@@ -163,6 +173,7 @@ def _render_sessions(request, opportunity, *, cancel_form=None, problems=None, s
             "weekday_name": dict(WEEKDAYS).get(opportunity.weekday),
             "cancel_form": cancel_form or CancelForm(),
             "problems": problems or [],
+            "leaders": list(opportunity.leaders.order_by("last_name", "first_name")),
             "can_publish": opportunity.status == Opportunity.Status.DRAFT,
             "can_cancel": opportunity.status
             in (Opportunity.Status.DRAFT, Opportunity.Status.PUBLISHED, Opportunity.Status.FULL),
@@ -181,6 +192,31 @@ def opportunity_sessions(request, pk):
         )
         return redirect("offer:opportunity_sessions", pk=opportunity.pk)
     return _render_sessions(request, opportunity)
+
+
+@requires("offer.manage_opportunities")
+def opportunity_leaders(request, pk):
+    opportunity = _opportunity(request, pk)
+    eligible = eligible_leaders(opportunity)
+    form = LeadersForm(
+        request.POST or None, eligible=eligible, initial={"leaders": list(opportunity.leaders.all())}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            set_leaders(
+                opportunity=opportunity, leaders=form.cleaned_data["leaders"], changed_by=request.user
+            )
+        except ValidationError as error:
+            form.add_error("leaders", error)
+        else:
+            messages.success(request, _("The leaders of %(title)s are saved.") % {"title": opportunity.title})
+            return redirect("offer:opportunity_sessions", pk=opportunity.pk)
+    return render(
+        request,
+        "offer/manage/leaders.html",
+        {"opportunity": opportunity, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @requires("offer.manage_opportunities")
@@ -333,6 +369,7 @@ urlpatterns = [
     path("manage/offer/new/", opportunity_create, name="opportunity_create"),
     path("manage/offer/<int:pk>/edit/", opportunity_edit, name="opportunity_edit"),
     path("manage/offer/<int:pk>/sessions/", opportunity_sessions, name="opportunity_sessions"),
+    path("manage/offer/<int:pk>/leaders/", opportunity_leaders, name="opportunity_leaders"),
     path("manage/offer/<int:pk>/publish/", opportunity_publish, name="opportunity_publish"),
     path("manage/offer/<int:pk>/cancel/", opportunity_cancel, name="opportunity_cancel"),
     path("manage/offer/venues/", venues, name="venues"),

@@ -8,9 +8,10 @@ from musichub.core.tests.browser import assert_accessible, assert_fits_width
 FIRST_TOOL = {
     Role.HUB_ADMIN: "Back office",
     Role.HUB_STAFF: "Partner applications",
+    Role.SAFEGUARDING_LEAD: "Safeguarding",
     Role.PARTNER_MEMBER: "Your organisation",
-    Role.MUSIC_LEADER: "Young people",
-    Role.SCHOOL_CONTACT: "School figures",
+    Role.MUSIC_LEADER: "Registers",
+    Role.SCHOOL_CONTACT: "Our school",
     Role.GUARDIAN: "Your family",
     Role.YOUNG_PERSON: "Your page",
 }

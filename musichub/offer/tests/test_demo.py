@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from musichub.core.demo import load_demo_hub
 from musichub.core.models import ActivityKind, Setting
-from musichub.offer.demo import load_demo_offer
+from musichub.offer.demo import load_demo_offer, school_year
 from musichub.offer.models import Holiday, Opportunity, Session, Term, Venue
 from musichub.partners.demo import load_demo_partners
 from musichub.people.demo_imports import load_demo_areas_and_schools
@@ -29,7 +29,8 @@ def demo_offer(db):
 
 def test_the_demo_loads_quickly_with_the_citys_three_terms_and_half_terms(demo_offer):
     assert demo_offer < 10
-    assert list(Term.objects.values_list("starts_on__year", flat=True)) == [2026, 2027, 2027]
+    year = school_year(timezone.localdate())
+    assert list(Term.objects.values_list("starts_on__year", flat=True)) == [year, year + 1, year + 1]
     assert Holiday.objects.filter(name__icontains="half term").count() == 3
 
 
@@ -68,8 +69,9 @@ def test_demo_statuses_agree_with_the_dates_and_sessions_skip_half_terms(demo_of
     assert all(1 <= o.n <= 3 for o in in_school)
     assert not Opportunity.objects.filter(setting="out_of_school", venue=None).exists()
     assert Session.objects.count() > 1000
+    half_term = Holiday.objects.get(name__startswith="October half term")
     assert not Session.objects.filter(
-        date__range=(date(2026, 10, 26), date(2026, 10, 30)), opportunity__schedule="weekly"
+        date__range=(half_term.starts_on, half_term.ends_on), opportunity__schedule="weekly"
     ).exists()
 
 
@@ -97,3 +99,20 @@ def test_loading_the_demo_again_changes_nothing(demo_offer):
         Term.objects.count(),
     )
     assert after == before
+
+
+@pytest.mark.parametrize(
+    "today", [date(2026, 11, 25), date(2027, 8, 3), date(2028, 2, 29), date(2031, 6, 1)], ids=str
+)
+def test_the_demo_offer_is_current_on_any_day_it_is_loaded(db, monkeypatch, today):
+    """Term dates follow the school year the demo is loaded in, and statuses agree with the dates."""
+    monkeypatch.setattr(timezone, "localdate", lambda *args: today)
+    load_demo_hub()
+    load_demo_partners()
+    load_demo_areas_and_schools()
+    load_demo_offer()
+    year = school_year(today)
+    assert Term.objects.order_by("starts_on").first().starts_on.year == year
+    assert Opportunity.objects.filter(status="published", last_date__gte=today).count() > 50
+    assert not Opportunity.objects.filter(status="finished", last_date__gte=today).exists()
+    assert not Opportunity.objects.filter(status="published", last_date__lt=today).exists()

@@ -137,7 +137,9 @@ def test_the_distance_search_carries_into_the_calendar_feed(client, home):
 
 
 @pytest.mark.parametrize("signed_in", [False, True])
-def test_a_distance_search_costs_the_same_queries_for_5_and_40_results(client, home, make_user, signed_in):
+def test_a_distance_search_costs_the_same_queries_for_5_and_40_results(
+    client, home, make_user, signed_in, finder_keys_fresh
+):
     if signed_in:
         client.force_login(young_person_user(make_user, genres=["Grime"], instruments=["Drums"]))
 
@@ -157,7 +159,9 @@ def test_a_distance_search_costs_the_same_queries_for_5_and_40_results(client, h
     assert few == many
 
 
-def test_a_distance_search_adds_one_query_the_postcode_lookup(client, home, django_assert_num_queries):
+def test_a_distance_search_adds_one_query_the_postcode_lookup(
+    client, home, django_assert_num_queries, finder_keys_fresh
+):
     for n in range(40):
         h.opportunity(venue=at(n * 0.05))
     with django_assert_num_queries(ANONYMOUS_QUERIES + 1):

@@ -176,7 +176,9 @@ def test_the_finder_links_to_feeds_of_the_same_search(client, hub):
 
 
 @pytest.mark.parametrize("signed_in", [False, True])
-def test_the_finder_query_count_does_not_grow_with_the_results(client, hub, make_user, signed_in):
+def test_the_finder_query_count_does_not_grow_with_the_results(
+    client, hub, make_user, signed_in, finder_keys_fresh
+):
     if signed_in:
         client.force_login(young_person_user(make_user, genres=["Grime"], instruments=["Drums"]))
     grime = h.genre("Grime")
@@ -197,7 +199,9 @@ def test_the_finder_query_count_does_not_grow_with_the_results(client, hub, make
     assert few == many
 
 
-def test_the_finder_query_count_is_pinned(client, hub, make_user, django_assert_num_queries):
+def test_the_finder_query_count_is_pinned(
+    client, hub, make_user, django_assert_num_queries, finder_keys_fresh
+):
     for _ in range(40):
         h.opportunity(genres=["Grime"], instruments=["Drums"])
     # count, page, genres, instruments; the form's three catalogue lists; the hub's identity.

@@ -11,9 +11,12 @@ from django.db import transaction
 from musichub.core.demo import DEMO_LOGINS, DEMO_PASSWORD, load_demo_hub, load_demo_logins
 from musichub.core.models import HubIdentity
 from musichub.core.roles import Role
+from musichub.instruments.demo import load_demo_instruments
 from musichub.offer.demo import load_demo_offer
 from musichub.offer.demo_allocation import load_demo_allocation
 from musichub.offer.demo_joining import link_demo_login_places, load_demo_enrolments
+from musichub.offer.demo_registers import link_demo_family_attendance, link_demo_leader, load_demo_registers
+from musichub.offer.demo_wholeclass import load_demo_wholeclass
 from musichub.pages.demo import load_demo_content
 from musichub.partners.demo import demo_partner_for_login, load_demo_partners
 from musichub.partners.services import add_partner_member
@@ -21,6 +24,7 @@ from musichub.people.demo import link_demo_logins, load_demo_people
 from musichub.people.demo_catalogues import load_demo_catalogues
 from musichub.people.demo_imports import load_demo_areas_and_schools
 from musichub.people.models import School, SchoolContact
+from musichub.voice.demo import load_demo_voice
 
 DEMO_LOADERS = [
     load_demo_hub,
@@ -32,6 +36,10 @@ DEMO_LOADERS = [
     load_demo_offer,
     load_demo_enrolments,
     load_demo_allocation,
+    load_demo_registers,
+    load_demo_wholeclass,
+    load_demo_instruments,
+    load_demo_voice,
 ]
 
 
@@ -71,6 +79,8 @@ class Command(BaseCommand):
                     add_partner_member(user=users[Role.PARTNER_MEMBER], partner=demo_partner_for_login())
                     link_demo_logins()
                     link_demo_login_places()
+                    link_demo_leader()
+                    link_demo_family_attendance()
                     school = (
                         School.objects.filter(is_open=True, young_people__isnull=False)
                         .order_by("name")
@@ -88,5 +98,6 @@ class Command(BaseCommand):
             f"\nDemo logins at {settings.SITE_URL}/accounts/login/ (password for all: {DEMO_PASSWORD})"
         )
         for username, role, first_name, last_name in DEMO_LOGINS:
-            self.stdout.write(f"  {username:<10} {Role(role).label} ({first_name} {last_name})")
+            width = max(len(login[0]) for login in DEMO_LOGINS)
+            self.stdout.write(f"  {username:<{width}}  {Role(role).label} ({first_name} {last_name})")
         self.stdout.write("")
