@@ -17,7 +17,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import fail, setup_django  # noqa: E402
+
 PARTNERS = int(os.environ.get("BENCH_PARTNERS", "2000"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "200"))
 WARMUP = int(os.environ.get("BENCH_WARMUP", "20"))
@@ -38,30 +40,6 @@ class Case:
     @property
     def p95(self) -> float:
         return statistics.quantiles(self.samples, n=20, method="inclusive")[-1]
-
-
-def setup_django(tmp: Path) -> None:
-    """Point the settings at a throwaway database and media folders, start Django, migrate."""
-    os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "musichub.settings"
-    os.environ["DEBUG"] = "1"  # as `make run`: unhashed static URLs, no manifest needed
-    os.environ["ALLOWED_HOSTS"] = "testserver"  # the test client's host
-    os.environ["MEDIA_ROOT"] = str(tmp / "media")
-    os.environ["PRIVATE_MEDIA_ROOT"] = str(tmp / "private-media")
-    os.environ["STATIC_ROOT"] = str(tmp / "static")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    sys.path.insert(0, str(ROOT))
-
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", interactive=False, verbosity=0)
-
-
-def fail(message: str) -> None:
-    print(f"bench: {message}", file=sys.stderr)
-    raise SystemExit(1)
 
 
 def check_floor_matches_directory() -> None:

@@ -691,13 +691,7 @@ def record_meeting(
     meeting = PanelMeeting.objects.create(
         panel=panel, date=date, agenda=agenda.strip(), minutes=(minutes or "").strip()
     )
-    PanelDecision.objects.bulk_create(
-        [
-            PanelDecision(meeting=meeting, text=text.strip()[:300])
-            for text in decisions
-            if text and text.strip()
-        ]
-    )
+    _add_decisions(meeting, decisions)
     return meeting
 
 
@@ -710,14 +704,15 @@ def update_meeting(
         raise ValidationError(_("Write the agenda: what the meeting is about."), code="empty")
     meeting.agenda, meeting.minutes = agenda.strip(), (minutes or "").strip()
     meeting.save(update_fields=["agenda", "minutes", "updated_at"])
-    PanelDecision.objects.bulk_create(
-        [
-            PanelDecision(meeting=meeting, text=text.strip()[:300])
-            for text in new_decisions
-            if text and text.strip()
-        ]
-    )
+    _add_decisions(meeting, new_decisions)
     return meeting
+
+
+def _add_decisions(meeting: PanelMeeting, texts) -> None:
+    """The meeting's decisions, one per non-empty line of text given (at most 300 characters each)."""
+    PanelDecision.objects.bulk_create(
+        [PanelDecision(meeting=meeting, text=text.strip()[:300]) for text in texts if text and text.strip()]
+    )
 
 
 @transaction.atomic
