@@ -8,7 +8,7 @@ PORT ?= 8000
 DATABASE_URL_POSTGRES ?= postgres://postgres@127.0.0.1:5432/musichub
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test test-postgres install install-dev browser lint format migrate demo bench clean
+.PHONY: run test test-postgres install install-dev browser pango lint format migrate demo bench clean
 
 ## make run: install, migrate, load the demo hub if the database is empty, serve at http://127.0.0.1:8000
 run: export DEBUG = 1
@@ -42,8 +42,8 @@ $(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install: pango $(VENV)/.installed
+install-dev: pango $(VENV)/.installed-dev
 
 ## Debian's Chromium for the browser tests: installed with apt-get when running as root.
 browser:
@@ -53,6 +53,16 @@ browser:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else \
 	  echo "Chromium is missing: install it with 'sudo apt-get install chromium' (the browser tests will fail until then)."; \
+	fi
+
+## Pango for WeasyPrint (the stakeholder report's PDF): installed with apt-get when missing and running as root.
+pango:
+	@if ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so.0' && ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0'; then exit 0; fi; \
+	if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Pango for the PDF reports (WeasyPrint)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
+	else \
+	  echo "Pango is missing: install it with 'sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0' (PDF reports fail until then)."; \
 	fi
 
 lint: install-dev

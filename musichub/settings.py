@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "musichub.partners",
     "musichub.offer",
     "musichub.voice",
+    "musichub.insights",
     "musichub.instruments",
     "musichub.pages",
 ]

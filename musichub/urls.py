@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("musichub.offer.urls")),
     path("", include("musichub.voice.urls")),
     path("", include("musichub.instruments.urls")),
+    path("", include("musichub.insights.urls")),
     path("", include("musichub.pages.urls")),
 ]
 

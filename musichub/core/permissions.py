@@ -101,6 +101,18 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # for any child in their family, a young person for themself from 16 (instruments.services).
     "instruments.view_own_loans": frozenset({Role.GUARDIAN, Role.YOUNG_PERSON}),
     "instruments.accept_agreement": frozenset({Role.GUARDIAN, Role.YOUNG_PERSON}),
+    # Inclusion insights: the dashboard (partner members see their own partner's slice, small numbers
+    # suppressed; object-scoped to their partner, see OWNER_SCOPED) and the "what we learned" log.
+    "insights.view_dashboard": STAFF | {Role.PARTNER_MEMBER},
+    "insights.record_learning": STAFF,
+    "insights.refresh_figures": STAFF,
+    # The outputs: staff produce the annual return (and adjust its mapping) and the stakeholder report, and
+    # review partners' aggregate contributions; partner members send their own partner's (object-scoped).
+    "insights.export_return": STAFF,
+    "insights.edit_return_mapping": STAFF,
+    "insights.view_report": STAFF,
+    "insights.review_contributions": STAFF,
+    "insights.submit_contributions": frozenset({Role.PARTNER_MEMBER}),
     # The audit log: searchable by hub admins, never editable.
     "core.view_audit_log": frozenset({Role.HUB_ADMIN}),
 }
@@ -127,6 +139,8 @@ OWNER_SCOPED: dict[tuple[str, Role], str] = {
     ("voice.view_feedback", Role.PARTNER_MEMBER): DELIVERED,
     ("voice.view_feedback", Role.MUSIC_LEADER): DELIVERED,
     ("voice.view_panel", Role.YOUNG_PERSON): "has_member",
+    ("insights.view_dashboard", Role.PARTNER_MEMBER): MANAGED,
+    ("insights.submit_contributions", Role.PARTNER_MEMBER): MANAGED,
 }
 
 

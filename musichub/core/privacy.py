@@ -3,6 +3,19 @@
 Counts from 1 to 4 are shown as "fewer than 5" (primary suppression). Where a row or column total is shown,
 a single suppressed cell could be worked out by subtraction, so a second cell in that row or column is
 suppressed too (secondary suppression), repeated until no row or column has exactly one suppressed cell.
+
+That is not always enough, so the table is then audited as a reader would attack it: the shown cells and
+totals (the row, column and grand totals, each shown through `suppress_count`) fix the sums of the hidden
+cells, each hidden count of 1 to 4 is known to lie between 1 and 4, each other hidden cell to be 0 or more
+(the page does not say which hidden cells are small counts: a reader who knows is stronger than a real one).
+A hidden cell is safe when another value of it fits all of that. Two "fewer than 5" in a row whose total
+shows they add up to 2 (or 8) are both 1 (both 4); a hidden cell that links two otherwise separate blocks
+of hidden cells is their difference. The audit finds these (a cell is pinned exactly when no cycle of
+hidden cells and totals through it can move by one) and hides one more figure next to each pinned cell,
+again and again, until none is pinned. Where only a total could still protect a cell, the total is hidden:
+`suppress_table_with_totals` and `suppress_series_with_total` give the totals to show with the cells. A row or
+column whose total is fewer than 5 shows none of its cells, zeros included (four "fewer than 5" cells whose
+total is "fewer than 5" would otherwise all be 1).
 """
 
 from collections.abc import Sequence
@@ -31,9 +44,13 @@ def percentage_or_none(part: int, base: int) -> float | None:
 
 
 def suppression_mask(table: Sequence[Sequence[int]]) -> list[list[bool]]:
-    """Which cells of a table (rows of counts, totals shown for rows and columns) must be hidden."""
-    rows = [list(row) for row in table]
-    mask = [[is_small(value) for value in row] for row in rows]
+    """Which cells of a table (rows of counts, totals shown for rows and columns) must be hidden. Where a total
+    must be hidden too (rare: see the module's docstring), only `suppress_table_with_totals` says so."""
+    return _suppression(table).cells
+
+
+def _lone_cell_pass(rows: list[list[int]], mask: list[list[bool]]) -> None:
+    """Hide a second cell in every row or column with exactly one hidden cell, until there is none."""
     width = max((len(row) for row in rows), default=0)
 
     def lines():
@@ -56,7 +73,155 @@ def suppression_mask(table: Sequence[Sequence[int]]) -> list[list[bool]]:
             r, c = min(candidates, key=lambda cell: rows[cell[0]][cell[1]])
             mask[r][c] = True
             changed = True
-    return mask
+
+
+class _Suppression:
+    """The figures of a table with its totals as a flow: the source S sends each row its total, a cell carries
+    its count from its row to its column, each column sends its total to the sink T, and T returns the grand
+    total to S. Every figure is an arc (from, to, value); a line of a single cell has no total of its own
+    (it would repeat the cell), so its arc is not published and free."""
+
+    def __init__(self, table: Sequence[Sequence[int]]):
+        self.rows = [list(row) for row in table]
+        width = max((len(row) for row in self.rows), default=0)
+        height = len(self.rows)
+        self.row_totals = [sum(row) for row in self.rows]
+        self.column_totals = [sum(row[c] for row in self.rows if c < len(row)) for c in range(width)]
+        self.total = sum(self.row_totals)
+        # A line whose total is fewer than 5 shows none of its cells, zeros included: else its "fewer than 5"
+        # cells would each be known to be at least 1, and four of them with such a total would all be 1.
+        column_lengths = [sum(1 for row in self.rows if c < len(row)) for c in range(width)]
+        self.in_small_line = [
+            [
+                (len(row) > 1 and is_small(self.row_totals[r]))
+                or (column_lengths[c] > 1 and is_small(self.column_totals[c]))
+                for c in range(len(row))
+            ]
+            for r, row in enumerate(self.rows)
+        ]
+        self.cells = [
+            [is_small(value) or small_line for value, small_line in zip(row, lines, strict=True)]
+            for row, lines in zip(self.rows, self.in_small_line, strict=True)
+        ]
+        # Nodes: 0 is S, 1 is T, rows from 2, columns after them.
+        self.arcs: list[dict] = []
+        for r, row in enumerate(self.rows):
+            for c, value in enumerate(row):
+                self.arcs.append(
+                    {
+                        "key": ("cell", r, c),
+                        "ends": (2 + r, 2 + height + c),
+                        "value": value,
+                        "small_line": self.in_small_line[r][c],
+                    }
+                )
+        for r, value in enumerate(self.row_totals):
+            published = len(self.rows[r]) > 1
+            self.arcs.append({"key": ("row", r), "ends": (0, 2 + r), "value": value, "published": published})
+        for c, value in enumerate(self.column_totals):
+            published = sum(1 for row in self.rows if c < len(row)) > 1
+            self.arcs.append(
+                {"key": ("column", c), "ends": (2 + height + c, 1), "value": value, "published": published}
+            )
+        self.arcs.append({"key": ("total",), "ends": (1, 0), "value": self.total})
+        # The row totals are a line whose total is the grand total, and so are the column totals: when the
+        # grand total is fewer than 5, none of them is shown either, zeros included.
+        for arc in self.arcs:
+            kind = arc["key"][0]
+            if kind in ("row", "column") and is_small(self.total):
+                arc["small_line"] = (height if kind == "row" else width) > 1
+            arc.setdefault("published", True)
+            arc["hidden"] = arc["published"] and (is_small(arc["value"]) or arc.get("small_line", False))
+        self._sync_cells()
+
+    def _sync_cells(self) -> None:
+        for arc in self.arcs:
+            if arc["key"][0] == "cell":
+                _kind, r, c = arc["key"]
+                arc["hidden"] = arc["hidden"] or self.cells[r][c]
+
+    def _bounds(self, arc: dict) -> tuple[int, float]:
+        """What a reader knows of a figure: exactly it when shown; 0 to 4 for a cell of a line whose total is
+        fewer than 5; 1 to 4 for another small count; else 0 or more (a figure hidden only to protect another,
+        or one that is not published). Knowing which hidden figures are small counts is more than the page
+        tells: protected against that, they are protected against a real reader."""
+        if not arc["published"]:
+            return 0, float("inf")
+        if not arc["hidden"]:
+            return arc["value"], arc["value"]
+        if arc.get("small_line"):
+            return 0, THRESHOLD - 1
+        if is_small(arc["value"]):
+            return 1, THRESHOLD - 1
+        return 0, float("inf")
+
+    def _reaches(self, start: int, goal: int, without: dict) -> bool:
+        """Whether the reader's freedom lets a unit go from `start` to `goal` without using `without`."""
+        steps: dict[int, list[int]] = {}
+        for arc in self.arcs:
+            if arc is without:
+                continue
+            low, high = self._bounds(arc)
+            tail, head = arc["ends"]
+            if arc["value"] < high:
+                steps.setdefault(tail, []).append(head)
+            if arc["value"] > low:
+                steps.setdefault(head, []).append(tail)
+        seen, frontier = {start}, [start]
+        while frontier:
+            node = frontier.pop()
+            if node == goal:
+                return True
+            for nxt in steps.get(node, []):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    frontier.append(nxt)
+        return False
+
+    def _pinned(self, arc: dict) -> bool:
+        low, high = self._bounds(arc)
+        tail, head = arc["ends"]
+        can_grow = arc["value"] < high and self._reaches(head, tail, arc)
+        can_shrink = arc["value"] > low and self._reaches(tail, head, arc)
+        return not (can_grow or can_shrink)
+
+    def _protect(self, pinned: dict) -> bool:
+        """Hide one more shown figure next to a pinned one: a cell before a total, a count that is not zero
+        before a zero, the smallest first; anywhere in the table when nothing next to it is left."""
+        ends = set(pinned["ends"])
+        shown = [arc for arc in self.arcs if arc["published"] and not arc["hidden"]]
+        near = [arc for arc in shown if ends & set(arc["ends"])] or shown
+        if not near:
+            return False
+        choice = min(near, key=lambda arc: (arc["key"][0] != "cell", arc["value"] == 0, arc["value"]))
+        choice["hidden"] = True
+        if choice["key"][0] == "cell":
+            _kind, r, c = choice["key"]
+            self.cells[r][c] = True
+        return True
+
+    def run(self) -> "_Suppression":
+        _lone_cell_pass(self.rows, self.cells)
+        self._sync_cells()
+        while True:
+            pinned = next(
+                (arc for arc in self.arcs if arc["published"] and arc["hidden"] and self._pinned(arc)), None
+            )
+            if pinned is None or not self._protect(pinned):
+                return self
+
+    def hidden(self, key: tuple) -> bool:
+        arc = next(arc for arc in self.arcs if arc["key"] == key)
+        if not arc["published"]:  # a line of one cell (its total is the cell) or of none
+            kind, index = key
+            if kind == "row":
+                return any(self.cells[index])
+            return any(self.cells[r][index] for r, row in enumerate(self.rows) if index < len(row))
+        return arc["hidden"]
+
+
+def _suppression(table: Sequence[Sequence[int]]) -> _Suppression:
+    return _Suppression(table).run()
 
 
 def suppress_table(table: Sequence[Sequence[int]]) -> list[list]:
@@ -71,3 +236,28 @@ def suppress_table(table: Sequence[Sequence[int]]) -> list[list]:
 def suppress_series(values: Sequence[int]) -> list:
     """A single row of counts whose total is shown."""
     return suppress_table([list(values)])[0]
+
+
+def suppress_table_with_totals(table: Sequence[Sequence[int]]) -> dict:
+    """The table and its totals as they may be shown: {"cells", "row_totals", "column_totals", "total"}, every
+    hidden figure "fewer than 5". Use this (not `suppress_count` on totals) whenever totals are shown."""
+    done = _suppression(table)
+
+    def shown(value, hidden):
+        return FEWER_THAN_5 if hidden else value
+
+    return {
+        "cells": [
+            [shown(value, hidden) for value, hidden in zip(row, mask_row, strict=True)]
+            for row, mask_row in zip(done.rows, done.cells, strict=True)
+        ],
+        "row_totals": [shown(v, done.hidden(("row", r))) for r, v in enumerate(done.row_totals)],
+        "column_totals": [shown(v, done.hidden(("column", c))) for c, v in enumerate(done.column_totals)],
+        "total": shown(done.total, done.hidden(("total",))),
+    }
+
+
+def suppress_series_with_total(values: Sequence[int]) -> tuple[list, object]:
+    """A single row of counts and its total, as they may be shown."""
+    result = suppress_table_with_totals([list(values)])
+    return result["cells"][0], result["total"]

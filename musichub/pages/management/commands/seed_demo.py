@@ -11,6 +11,8 @@ from django.db import transaction
 from musichub.core.demo import DEMO_LOGINS, DEMO_PASSWORD, load_demo_hub, load_demo_logins
 from musichub.core.models import HubIdentity
 from musichub.core.roles import Role
+from musichub.insights.demo import load_demo_insights
+from musichub.insights.demo_outputs import load_demo_outputs
 from musichub.instruments.demo import load_demo_instruments
 from musichub.offer.demo import load_demo_offer
 from musichub.offer.demo_allocation import load_demo_allocation
@@ -40,6 +42,8 @@ DEMO_LOADERS = [
     load_demo_wholeclass,
     load_demo_instruments,
     load_demo_voice,
+    load_demo_outputs,
+    load_demo_insights,
 ]
 
 
