@@ -132,6 +132,7 @@ class _Suppression:
                 arc["small_line"] = (height if kind == "row" else width) > 1
             arc.setdefault("published", True)
             arc["hidden"] = arc["published"] and (is_small(arc["value"]) or arc.get("small_line", False))
+        self.by_key = {arc["key"]: arc for arc in self.arcs}
         self._sync_cells()
 
     def _sync_cells(self) -> None:
@@ -155,34 +156,90 @@ class _Suppression:
             return 1, THRESHOLD - 1
         return 0, float("inf")
 
-    def _reaches(self, start: int, goal: int, without: dict) -> bool:
-        """Whether the reader's freedom lets a unit go from `start` to `goal` without using `without`."""
-        steps: dict[int, list[int]] = {}
-        for arc in self.arcs:
-            if arc is without:
-                continue
+    def _freedom(self) -> dict[int, list[tuple[int, int]]]:
+        """The reader's freedom as a directed graph: from each node, (next node, arc) for every figure that can
+        carry one unit more (tail to head) or one unit less (head to tail) within what the reader knows."""
+        steps: dict[int, list[tuple[int, int]]] = {}
+        for index, arc in enumerate(self.arcs):
             low, high = self._bounds(arc)
             tail, head = arc["ends"]
             if arc["value"] < high:
-                steps.setdefault(tail, []).append(head)
+                steps.setdefault(tail, []).append((head, index))
             if arc["value"] > low:
-                steps.setdefault(head, []).append(tail)
-        seen, frontier = {start}, [start]
-        while frontier:
-            node = frontier.pop()
-            if node == goal:
-                return True
-            for nxt in steps.get(node, []):
-                if nxt not in seen:
-                    seen.add(nxt)
-                    frontier.append(nxt)
+                steps.setdefault(head, []).append((tail, index))
+        return steps
+
+    @staticmethod
+    def _components(steps: dict[int, list[tuple[int, int]]]) -> dict[int, int]:
+        """The strongly connected components of the freedom graph (Kosaraju's two passes, without recursion)."""
+        nodes = set(steps) | {nxt for edges in steps.values() for nxt, _arc in edges}
+        order, seen = [], set()
+        for root in nodes:
+            if root in seen:
+                continue
+            seen.add(root)
+            stack = [(root, iter(steps.get(root, ())))]
+            while stack:
+                node, edges = stack[-1]
+                for nxt, _arc in edges:
+                    if nxt not in seen:
+                        seen.add(nxt)
+                        stack.append((nxt, iter(steps.get(nxt, ()))))
+                        break
+                else:
+                    stack.pop()
+                    order.append(node)
+        backwards: dict[int, list[int]] = {}
+        for node, edges in steps.items():
+            for nxt, _arc in edges:
+                backwards.setdefault(nxt, []).append(node)
+        component: dict[int, int] = {}
+        for root in reversed(order):
+            if root in component:
+                continue
+            component[root], frontier = root, [root]
+            while frontier:
+                for previous in backwards.get(frontier.pop(), ()):
+                    if previous not in component:
+                        component[previous] = root
+                        frontier.append(previous)
+        return component
+
+    @staticmethod
+    def _reaches(steps: dict[int, list[tuple[int, int]]], start: int, goal: int, without: int) -> bool:
+        """Whether the reader's freedom lets a unit go from `start` to `goal` without using arc `without`: a
+        depth-first search that goes down the first way out of each node at once (a table's total has an edge
+        to every column; pushing them all first made each search as long as the table)."""
+        if start == goal:
+            return True
+        seen, stack = {start}, [iter(steps.get(start, ()))]
+        while stack:
+            for nxt, arc in stack[-1]:
+                if arc == without or nxt in seen:
+                    continue
+                if nxt == goal:
+                    return True
+                seen.add(nxt)
+                stack.append(iter(steps.get(nxt, ())))
+                break
+            else:
+                stack.pop()
         return False
 
-    def _pinned(self, arc: dict) -> bool:
+    def _pinned(self, index: int, steps: dict, component: dict[int, int]) -> bool:
+        """Whether the reader can tell arc `index`'s value: it can move by one only around a cycle of freedom
+        through it, so both its ends must be in one strongly connected component. There, a figure free to move
+        one way only is free (a path back cannot use the figure itself); one free both ways needs a search."""
+        arc = self.arcs[index]
         low, high = self._bounds(arc)
         tail, head = arc["ends"]
-        can_grow = arc["value"] < high and self._reaches(head, tail, arc)
-        can_shrink = arc["value"] > low and self._reaches(tail, head, arc)
+        if tail not in component or component.get(tail) != component.get(head):
+            return True
+        grows, shrinks = arc["value"] < high, arc["value"] > low
+        if grows != shrinks:
+            return False
+        can_grow = grows and self._reaches(steps, head, tail, index)
+        can_shrink = shrinks and self._reaches(steps, tail, head, index)
         return not (can_grow or can_shrink)
 
     def _protect(self, pinned: dict) -> bool:
@@ -203,15 +260,25 @@ class _Suppression:
     def run(self) -> "_Suppression":
         _lone_cell_pass(self.rows, self.cells)
         self._sync_cells()
+        # Hiding a figure only widens what the reader must allow for, so a figure once found free stays free:
+        # each round checks only the others, in order, and protects the first one pinned.
+        free: set[int] = set()
         while True:
-            pinned = next(
-                (arc for arc in self.arcs if arc["published"] and arc["hidden"] and self._pinned(arc)), None
-            )
+            steps = self._freedom()
+            component = self._components(steps)
+            pinned = None
+            for index, arc in enumerate(self.arcs):
+                if index in free or not (arc["published"] and arc["hidden"]):
+                    continue
+                if self._pinned(index, steps, component):
+                    pinned = arc
+                    break
+                free.add(index)
             if pinned is None or not self._protect(pinned):
                 return self
 
     def hidden(self, key: tuple) -> bool:
-        arc = next(arc for arc in self.arcs if arc["key"] == key)
+        arc = self.by_key[key]
         if not arc["published"]:  # a line of one cell (its total is the cell) or of none
             kind, index = key
             if kind == "row":
