@@ -30,8 +30,6 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    Func,
-    IntegerField,
     Max,
     Min,
     OuterRef,
@@ -182,6 +180,15 @@ def summary_rows(filters: InsightFilters, year: int | None = None) -> QuerySet[P
 def distinct_people(filters: InsightFilters) -> bool:
     """Whether counting summary rows needs DISTINCT young people (one row each without an activity filter)."""
     return filters.activity_filtered
+
+
+def people_counter(filters: InsightFilters):
+    """How to count young people among summary rows: COUNT(DISTINCT young person) with an activity filter
+    (a young person may have a row per activity), else a count of rows (one row each). Returns a function of
+    the count's filter (None for every row)."""
+    if distinct_people(filters):
+        return lambda condition=None: Count("young_person_id", filter=condition, distinct=True)
+    return lambda condition=None: Count("pk", filter=condition)
 
 
 def participants(filters: InsightFilters, year: int | None = None) -> QuerySet[YoungPerson]:
@@ -343,18 +350,23 @@ def _population_key(characteristic: str, value: str) -> str:
     return f"pop_{characteristic}_{value or 'x'}"
 
 
-def _reach_counts(filters: InsightFilters) -> tuple[dict, dict]:
-    """Two queries: participants by characteristic (conditional counts over one pass of the summary), and the
-    population."""
-    counted = Participation._meta.get_field("young_person").attname
-    distinct = distinct_people(filters)
-    counts = {"total": Count(counted, distinct=distinct)}
+def _reach_counts(filters: InsightFilters) -> tuple[dict, dict, dict]:
+    """Two queries: participants by characteristic and by school in one pass over the summary (every count
+    grouped by school, then added up: a young person has one school in a year's summary, so the schools' counts
+    add up to the year's even when counting distinct young people), and the population."""
+    count = people_counter(filters)
+    counts = {"total": count()}
     for char in REACH_CHARACTERISTICS:
-        counts[f"{char.key}__known"] = Count(counted, filter=char.known, distinct=distinct)
+        counts[f"{char.key}__known"] = count(char.known)
         for group in char.groups:
-            counts[f"{char.key}__{group.value}"] = Count(counted, filter=group.condition, distinct=distinct)
-    counts["school__known"] = Count(counted, filter=Q(school__isnull=False), distinct=distinct)
-    people = summary_rows(filters).filter(took_part=True).aggregate(**counts)
+            counts[f"{char.key}__{group.value}"] = count(group.condition)
+    by_school = list(
+        summary_rows(filters).filter(took_part=True).values("school_id").annotate(**counts).order_by()
+    )
+    # Adding up a few thousand grouped rows of counts (one per school), not the young people's rows.
+    people = {key: sum(row[key] for row in by_school) for key in counts}
+    at_school = {row["school_id"]: row["total"] for row in by_school if row["school_id"] is not None}
+    people["school__known"] = sum(at_school.values())
 
     wanted = {(Characteristic.ALL, "")}
     for char in REACH_CHARACTERISTICS:
@@ -367,7 +379,7 @@ def _reach_counts(filters: InsightFilters) -> tuple[dict, dict]:
         for characteristic, value in wanted
     }
     pupils = population(filters).aggregate(as_of=Max("as_of"), **sums)
-    return people, pupils
+    return people, pupils, at_school
 
 
 def _reach_row(char: ReachCharacteristic, group: Group, people: dict, pupils: dict, compare: bool) -> dict:
@@ -400,16 +412,9 @@ def _by_index(row: dict):
     return (row["index"] is None, row["index"] if row["index"] is not None else 0, row["label"])
 
 
-def _school_rows(filters: InsightFilters, known: int, compare: bool) -> list[dict]:
-    """Participants at each school against its pupils: two grouped queries, merged by school."""
-    at_school = dict(
-        summary_rows(filters)
-        .filter(took_part=True, school__isnull=False)
-        .values_list("school_id")
-        .annotate(n=Count("young_person_id", distinct=distinct_people(filters)))
-        .order_by()
-        .values_list("school_id", "n")
-    )
+def _school_rows(filters: InsightFilters, at_school: dict, known: int, compare: bool) -> list[dict]:
+    """Participants at each school (counted by _reach_counts) against its pupils: one grouped query of the
+    census, merged by school."""
     on_roll = (
         population(filters)
         .filter(characteristic=Characteristic.ALL)
@@ -456,10 +461,10 @@ def _school_rows(filters: InsightFilters, known: int, compare: bool) -> list[dic
 def reach_section(filters: InsightFilters, *, suppressed: bool = False) -> dict:
     """Reach against the city: for each characteristic, participants' share (among those whose answer is
     known) against the city's pupil population, and the representation index (share among participants ÷
-    share in the population: 1 is the same as the city, under 1 under-represented). Five queries: the
-    summaries' date, participants by characteristic, the census, participants and pupils by school."""
+    share in the population: 1 is the same as the city, under 1 under-represented). Four queries: the
+    summaries' date, participants by characteristic and school, the census, pupils by school."""
     ensure_summaries([filters.year])
-    people, pupils = _reach_counts(filters)
+    people, pupils, at_school = _reach_counts(filters)
     # With a characteristic chosen, every participant has it: the population is not broken down by two
     # characteristics at once, so there is nothing fair to compare with.
     compare = not filters.characteristic and pupils["as_of"] is not None
@@ -479,7 +484,7 @@ def reach_section(filters: InsightFilters, *, suppressed: bool = False) -> dict:
                 "rows": rows,
             }
         )
-    schools = _school_rows(filters, people["school__known"], compare)
+    schools = _school_rows(filters, at_school, people["school__known"], compare)
     characteristics.append(
         {
             "key": "school",
@@ -545,23 +550,24 @@ def _suppress_reach(section: dict) -> None:
 
 
 def _school_activity(filters: InsightFilters, year: int) -> dict:
-    """EXISTS conditions on School for each way a school takes part in `year`."""
+    """Conditions on School for each way a school takes part in `year`, each `pk IN (school ids)`: the database
+    hashes each set of ids once (an EXISTS per school probed the summaries once per school)."""
     first, last = period(year)
     routes = {}
     in_year = _programmes_in(filters, year)
     if in_year is not None:
-        routes["whole_class"] = Exists(WholeClassProgramme.objects.filter(in_year, school=OuterRef("pk")))
+        routes["whole_class"] = Q(pk__in=WholeClassProgramme.objects.filter(in_year).values("school_id"))
     if filters.setting in ("", Setting.IN_SCHOOL):
         in_school = Opportunity.schools.through.objects.filter(
             _activity(filters, "opportunity__"),
-            school=OuterRef("pk"),
             opportunity__setting=Setting.IN_SCHOOL,
             opportunity__status__in=LIVE,
             opportunity__first_date__lte=last,
             opportunity__last_date__gte=first,
         )
-        routes["in_school"] = Exists(in_school)
-    routes["pupils"] = Exists(summary_rows(filters, year).filter(took_part=True, school=OuterRef("pk")))
+        routes["in_school"] = Q(pk__in=in_school.values("school_id"))
+    took_part = summary_rows(filters, year).filter(took_part=True, school__isnull=False)
+    routes["pupils"] = Q(pk__in=took_part.values("school_id"))
     return routes
 
 
@@ -572,12 +578,14 @@ def schools_with_activity(filters: InsightFilters, year: int | None = None) -> Q
     ensure_summaries([year])
     routes = _school_activity(filters, year)
     active = Q()
-    for name in routes:
-        active |= Q(**{name: True})
-    return (
-        School.objects.filter(is_open=True)
-        .annotate(**routes)
-        .annotate(active=ExpressionWrapper(active, output_field=BooleanField()))
+    for condition in routes.values():
+        active |= condition
+    return School.objects.filter(is_open=True).annotate(
+        **{
+            name: ExpressionWrapper(condition, output_field=BooleanField())
+            for name, condition in routes.items()
+        },
+        active=ExpressionWrapper(active, output_field=BooleanField()),
     )
 
 
@@ -632,15 +640,27 @@ def schools_section(filters: InsightFilters, *, suppressed: bool = False) -> dic
     route), whole-class coverage by year group against pupils on roll, and continuation after whole-class
     teaching (offer.wholeclass's rule, from the summaries). Five queries with the summaries' date."""
     ensure_summaries([filters.year])
+    # Open schools counted by which routes they took part through (at most eight groups, added up here): each
+    # route's set of school ids is worked out once, not once for its own count and again for "any".
     routes = _school_activity(filters, filters.year)
-    schools = School.objects.filter(is_open=True).annotate(**routes)
-    active = Q()
-    counts = {"total": Count("pk")}
-    for name in routes:
-        active |= Q(**{name: True})
-        counts[f"{name}_count"] = Count("pk", filter=Q(**{name: True}))
-    counts["active"] = Count("pk", filter=active)
-    engaged = schools.aggregate(**counts)
+    combinations = (
+        School.objects.filter(is_open=True)
+        .annotate(
+            **{
+                name: ExpressionWrapper(condition, output_field=BooleanField())
+                for name, condition in routes.items()
+            }
+        )
+        .values(*routes)
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    engaged = {"total": 0, "active": 0} | {f"{name}_count": 0 for name in routes}
+    for combination in combinations:
+        engaged["total"] += combination["n"]
+        engaged["active"] += combination["n"] if any(combination[name] for name in routes) else 0
+        for name in routes:
+            engaged[f"{name}_count"] += combination["n"] if combination[name] else 0
 
     # Whole-class coverage by year group: classes and pupils taught against pupils on roll across the city.
     in_year = _programmes_in(filters, filters.year)
@@ -701,21 +721,6 @@ def schools_section(filters: InsightFilters, *, suppressed: bool = False) -> dic
 # ---- Tastes and barriers ------------------------------------------------------------------------------------
 
 
-def _count_of(queryset: QuerySet, group: str, counted: str = "pk", distinct: bool = False) -> Coalesce:
-    """A correlated COUNT subquery (0 when nothing matches)."""
-    counting = queryset.order_by().values(group).annotate(n=Count(counted, distinct=distinct)).values("n")
-    return Coalesce(Subquery(counting, output_field=IntegerField()), 0)
-
-
-def _count_all(queryset: QuerySet, counted: str, distinct: bool = False) -> Coalesce:
-    """A correlated subquery counting every row of `queryset` (COUNT with no GROUP BY)."""
-    template = "%(function)s(DISTINCT %(expressions)s)" if distinct else "%(function)s(%(expressions)s)"
-    counting = (
-        queryset.order_by().annotate(n=Func(F(counted), function="COUNT", template=template)).values("n")
-    )
-    return Coalesce(Subquery(counting, output_field=IntegerField()), 0)
-
-
 def _whose(filters: InsightFilters, to_person: str) -> Q:
     """Whose tastes and barriers count, as a condition on a model pointing at a young person (`to_person`:
     "young_person" or "youngperson"): with an activity filter (a partner's slice, a kind, a setting), the
@@ -748,39 +753,58 @@ def tastes_section(filters: InsightFilters, *, suppressed: bool = False) -> dict
         .annotate(n=Count("youngperson_id"))
         .values_list("genre_id", "n")
     )
-    # Waiting for a place: the genre's opportunities first (a few), then their waiting lists by index.
-    tagged = Opportunity.genres.through.objects.filter(
-        genre=OuterRef(OuterRef("pk")), opportunity__last_date__gte=first
-    ).values("opportunity_id")
-    waiting = Enrolment.objects.filter(
-        _activity(filters, "opportunity__"),
-        _people(filters, "young_person__"),
-        opportunity__in=tagged,
-        status__in=[Enrolment.Status.WAITING, Enrolment.Status.APPLIED],
-        created_at__range=(start, end),
+    # Each figure by genre in one grouped pass (a correlated count per genre read the waiting lists once per
+    # genre): young people waiting for a place on an opportunity with the genre, voices tagged with it, and the
+    # opportunities running in the year with it and their places.
+    waiting = dict(
+        Enrolment.objects.filter(
+            _activity(filters, "opportunity__"),
+            _people(filters, "young_person__"),
+            status__in=[Enrolment.Status.WAITING, Enrolment.Status.APPLIED],
+            created_at__range=(start, end),
+            opportunity__last_date__gte=first,
+        )
+        .values_list("opportunity__genres")
+        .annotate(n=Count("young_person_id", distinct=True))
+        .order_by()
+        .values_list("opportunity__genres", "n")
     )
     voices = Post.objects.filter(
-        genre=OuterRef("pk"),
         received_on__range=(first, last),
         moderation__in=[Post.Moderation.PUBLISHED, Post.Moderation.PENDING],
+        genre__isnull=False,
     )
     if filters.activity_filtered:
         voices = voices.filter(_activity(filters, "opportunity__"))
-    offered = Opportunity.objects.filter(
-        _activity(filters, ""),
-        genres=OuterRef("pk"),
-        status__in=LIVE,
-        first_date__lte=last,
-        last_date__gte=first,
-    )
-    places = offered.order_by().values("genres").annotate(n=Sum("capacity")).values("n")
-    genres = Genre.objects.annotate(
-        waiting=_count_all(waiting, "young_person_id", distinct=True),
-        voices=_count_of(voices, "genre"),
-        offered=_count_of(offered, "genres"),
-        unlimited=_count_of(offered.filter(capacity__isnull=True), "genres"),
-        places=Coalesce(Subquery(places, output_field=IntegerField()), 0),
-    ).values("pk", "name", "waiting", "voices", "offered", "unlimited", "places")
+    voiced = dict(voices.values_list("genre").annotate(n=Count("*")).order_by().values_list("genre", "n"))
+    offered = {
+        row["genres"]: row
+        for row in Opportunity.objects.filter(
+            _activity(filters, ""), status__in=LIVE, first_date__lte=last, last_date__gte=first
+        )
+        .values("genres")
+        .annotate(
+            offered=Count("*"),
+            unlimited=Count("pk", filter=Q(capacity__isnull=True)),
+            places=Coalesce(Sum("capacity"), 0),
+        )
+        .order_by()
+    }
+    nothing = {"offered": 0, "unlimited": 0, "places": 0}
+    genres = []
+    for pk, name in Genre.objects.values_list("pk", "name"):
+        on_offer = offered.get(pk, nothing)
+        genres.append(
+            {
+                "pk": pk,
+                "name": name,
+                "waiting": waiting.get(pk, 0),
+                "voices": voiced.get(pk, 0),
+                "offered": on_offer["offered"],
+                "unlimited": on_offer["unlimited"],
+                "places": on_offer["places"],
+            }
+        )
     genre_rows = []
     for row in genres:
         row["fans"] = fans.get(row["pk"], 0)
@@ -920,21 +944,17 @@ def retention_section(
     today = today or timezone.localdate()
     ensure_summaries([filters.year])
     places = summary_rows(filters).filter(began__isnull=False)
-    counted, distinct = "young_person_id", distinct_people(filters)
+    count = people_counter(filters)
     term_due = Q(began__lte=today - TERM)
     year_due = Q(began__lte=today - YEAR)
     counts = {}
     groups = _retention_groups()
     for key, _label, condition in groups:
-        counts[f"{key}__started"] = Count(counted, filter=condition, distinct=distinct)
-        counts[f"{key}__term_base"] = Count(counted, filter=condition & term_due, distinct=distinct)
-        counts[f"{key}__term_kept"] = Count(
-            counted, filter=condition & term_due & Q(kept_term=True), distinct=distinct
-        )
-        counts[f"{key}__year_base"] = Count(counted, filter=condition & year_due, distinct=distinct)
-        counts[f"{key}__year_kept"] = Count(
-            counted, filter=condition & year_due & Q(kept_year=True), distinct=distinct
-        )
+        counts[f"{key}__started"] = count(condition)
+        counts[f"{key}__term_base"] = count(condition & term_due)
+        counts[f"{key}__term_kept"] = count(condition & term_due & Q(kept_term=True))
+        counts[f"{key}__year_base"] = count(condition & year_due)
+        counts[f"{key}__year_kept"] = count(condition & year_due & Q(kept_year=True))
     figures = places.aggregate(**counts)
     rows = []
     for key, label, _condition in groups:
@@ -1124,49 +1144,58 @@ def _voice_trend(filters: InsightFilters, years: list[int]) -> dict:
     }
 
 
+def _summary_trends(filters: InsightFilters, years: list[int]) -> dict:
+    """In one pass over the years' summaries: young people taking part each year, and those on free school
+    meals among those whose answer is known; pupils on the lists of whole-class programmes starting in each
+    year, and how many went on to another activity (offer.wholeclass's rule, kept in the summaries:
+    Participation.listed_on, continued)."""
+    rows = Participation.objects.filter(Q(took_part=True) | Q(listed_on__isnull=False), year__in=years)
+    if filters.activity_filtered:
+        rows = rows.filter(_activity(filters, ""), every_activity=False)
+    else:
+        rows = rows.filter(every_activity=True)
+    count = people_counter(filters)
+    counts = {}
+    for year in years:
+        in_year = Q(year=year) & _people(filters, year=year)
+        taking_part = in_year & Q(took_part=True)
+        listed = in_year & Q(listed_on__isnull=False)
+        counts[f"all_{year}"] = count(taking_part)
+        counts[f"fsm_known_{year}"] = count(taking_part & Q(fsm__in=["yes", "no"]))
+        counts[f"fsm_{year}"] = count(taking_part & Q(fsm="yes"))
+        counts[f"listed_{year}"] = count(listed)
+        counts[f"continued_{year}"] = count(listed & Q(continued=True))
+    figures = rows.aggregate(**counts)
+    return {
+        name: [figures[f"{key}_{y}"] for y in years]
+        for name, key in [
+            ("participants", "all"),
+            ("fsm", "fsm"),
+            ("fsm_known", "fsm_known"),
+            ("listed", "listed"),
+            ("continued", "continued"),
+        ]
+    }
+
+
 def _continuation_trend(filters: InsightFilters, years: list[int]) -> dict:
     """Pupils on the lists of whole-class programmes starting in each year, and how many went on to another
-    activity (offer.wholeclass's rule, kept in the summaries: Participation.listed_on, continued): one query."""
+    activity (offer.wholeclass's rule, kept in the summaries): one query."""
     rows = Participation.objects.filter(year__in=years, listed_on__isnull=False)
     if filters.activity_filtered:
         rows = rows.filter(_activity(filters, ""), every_activity=False)
     else:
         rows = rows.filter(every_activity=True)
-    counted, distinct = "young_person_id", distinct_people(filters)
+    count = people_counter(filters)
     counts = {}
     for year in years:
         listed = Q(year=year) & _people(filters, year=year)
-        counts[f"listed_{year}"] = Count(counted, filter=listed, distinct=distinct)
-        counts[f"continued_{year}"] = Count(counted, filter=listed & Q(continued=True), distinct=distinct)
+        counts[f"listed_{year}"] = count(listed)
+        counts[f"continued_{year}"] = count(listed & Q(continued=True))
     figures = rows.aggregate(**counts)
     return {
         "listed": [figures[f"listed_{y}"] for y in years],
         "continued": [figures[f"continued_{y}"] for y in years],
-    }
-
-
-def _participation_trend(filters: InsightFilters, years: list[int]) -> dict:
-    """Young people taking part, and those on free school meals among those whose answer is known, each year:
-    one pass over the summaries of the years."""
-    rows = Participation.objects.filter(year__in=years, took_part=True)
-    if filters.activity_filtered:
-        rows = rows.filter(_activity(filters, ""), every_activity=False)
-    else:
-        rows = rows.filter(every_activity=True)
-    counted, distinct = "young_person_id", distinct_people(filters)
-    counts = {}
-    for year in years:
-        taking_part = Q(year=year) & _people(filters, year=year)
-        counts[f"all_{year}"] = Count(counted, filter=taking_part, distinct=distinct)
-        counts[f"fsm_known_{year}"] = Count(
-            counted, filter=taking_part & Q(fsm__in=["yes", "no"]), distinct=distinct
-        )
-        counts[f"fsm_{year}"] = Count(counted, filter=taking_part & Q(fsm="yes"), distinct=distinct)
-    figures = rows.aggregate(**counts)
-    return {
-        "participants": [figures[f"all_{y}"] for y in years],
-        "fsm": [figures[f"fsm_{y}"] for y in years],
-        "fsm_known": [figures[f"fsm_known_{y}"] for y in years],
     }
 
 
@@ -1239,8 +1268,7 @@ def aims_overview(
         ensure_summaries(years)
     labels = [year_label(y) for y in years]
     voices = _voice_trend(filters, years)
-    continuation = _continuation_trend(filters, years)
-    taking_part = _participation_trend(filters, years)
+    continuation = taking_part = _summary_trends(filters, years)
     whole_class = _whole_class_trend(filters, years)
     genres = _genre_trend(filters, years)
     learnings = recent_learnings()
