@@ -108,6 +108,13 @@ class InsightFilters:
         return replace(self, year=year)
 
     @property
+    def key(self) -> str:
+        """The filters as a short string, for cache keys: one string per set of filters."""
+        values = (self.year, getattr(self.kind, "pk", ""), self.setting, getattr(self.partner, "pk", ""))
+        values += (self.area, self.min_age, self.max_age, self.characteristic)
+        return "|".join("" if value is None else str(value) for value in values)
+
+    @property
     def activity_filtered(self) -> bool:
         """Whether the filters choose among activities (kind, setting, partner)."""
         return self.kind is not None or bool(self.setting) or self.partner is not None

@@ -18,9 +18,11 @@ counts of 1 to 4 become "fewer than 5" (with secondary suppression where a total
 musichub.core.privacy) and no percentage or index is given on a base under 10.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.core.cache import cache
 from django.db.models import (
     BooleanField,
     Case,
@@ -44,6 +46,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.text import format_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from musichub.core.models import Genre, InclusionAim, Setting
@@ -1258,11 +1261,15 @@ def _rates(parts: list[int], bases: list[int], suppressed: bool) -> list:
 
 
 def aims_overview(
-    filters: InsightFilters, *, suppressed: bool = False, years: list[int] | None = None
+    filters: InsightFilters,
+    *,
+    suppressed: bool = False,
+    years: list[int] | None = None,
+    learnings: bool = True,
 ) -> dict:
     """One entry per inclusion aim, in the strategy's order: what it shows, the indicators it is measured by,
     the trend of its headline figures over up to five academic years, and the latest "what we learned"
-    entries. Nine queries (with the first year and the summaries' date)."""
+    entries (learnings=False leaves them out). Eight queries (with the first year and the summaries' date)."""
     if years is None:
         years = trend_years(filters)
         ensure_summaries(years)
@@ -1271,7 +1278,7 @@ def aims_overview(
     continuation = taking_part = _summary_trends(filters, years)
     whole_class = _whole_class_trend(filters, years)
     genres = _genre_trend(filters, years)
-    learnings = recent_learnings()
+    learnings = recent_learnings() if learnings else {}
 
     trends = {
         1: [
@@ -1425,21 +1432,57 @@ def headlines(sections: dict) -> dict[int, list[dict]]:
     }
 
 
+# How long worked-out dashboard figures are kept at most. A rebuild of the summaries they count from changes
+# their key long before that (every half hour or so while the page is used; on request; nightly).
+DASHBOARD_KEPT_SECONDS = 24 * 60 * 60
+
+
+def _dashboard_key(filters: InsightFilters, suppressed: bool, today: date, refreshed: dict) -> str:
+    stamps = ",".join(f"{year}:{at.timestamp()}" for year, at in sorted(refreshed.items()))
+    described = f"{filters.key}|{suppressed}|{today.isoformat()}|{get_language()}|{stamps}"
+    return "insights:dashboard:" + hashlib.sha256(described.encode()).hexdigest()
+
+
 def dashboard(
-    filters: InsightFilters, *, suppressed: bool = False, today: date | None = None
+    filters: InsightFilters, *, suppressed: bool = False, today: date | None = None, fresh: bool = False
 ) -> dict[str, dict]:
     """Every section of the dashboard for `filters` (staff: exact counts; suppressed=True for anything shared),
-    and under "headlines" the figures each aim opens with."""
+    under "headlines" the figures each aim opens with, and when they were worked out ("computed_at").
+
+    At a city's scale the sections take seconds to work out, so their figures are kept in the cache, keyed by
+    the filters, the day and when each year's summaries were last rebuilt: they are worked out once per rebuild
+    (summaries.py: every half hour or so while the page is used, on request, nightly; the rebuild works out the
+    unfiltered figures itself, warm_dashboard) and a rebuild gives the next view new figures. The "what we
+    learned" entries are read afresh each time, so a new entry shows at once. fresh=True works them out now."""
+    today = today or timezone.localdate()
     years = trend_years(filters)
     refreshed = ensure_summaries(years)
-    sections = {
-        "aims": aims_overview(filters, suppressed=suppressed, years=years),
-        "reach": reach_section(filters, suppressed=suppressed),
-        "schools": schools_section(filters, suppressed=suppressed),
-        "tastes": tastes_section(filters, suppressed=suppressed),
-        "retention": retention_section(filters, suppressed=suppressed, today=today),
-        "voice": voice_section(filters, today=today),
-    }
-    sections["headlines"] = headlines(sections)
-    sections["refreshed"] = {"at": refreshed.get(filters.year), "years": refreshed}
+    key = _dashboard_key(filters, suppressed, today, refreshed)
+    sections = None if fresh else cache.get(key)
+    if sections is None:
+        sections = {
+            "aims": aims_overview(filters, suppressed=suppressed, years=years, learnings=False),
+            "reach": reach_section(filters, suppressed=suppressed),
+            "schools": schools_section(filters, suppressed=suppressed),
+            "tastes": tastes_section(filters, suppressed=suppressed),
+            "retention": retention_section(filters, suppressed=suppressed, today=today),
+            "voice": voice_section(filters, today=today),
+        }
+        sections["headlines"] = headlines(sections)
+        sections["refreshed"] = {"at": refreshed.get(filters.year), "years": refreshed}
+        sections["computed_at"] = timezone.now()
+        cache.set(key, sections, DASHBOARD_KEPT_SECONDS)
+    learnings = recent_learnings()
+    for aim in sections["aims"]["aims"]:
+        aim["learnings"] = learnings.get(aim["pk"], [])
     return sections
+
+
+def warm_dashboard(today: date | None = None) -> list[InsightFilters]:
+    """Work out the figures the dashboard opens with (this academic year and the last, no filter) and keep them,
+    so that the first view after a rebuild of the summaries does not wait for them. Returns the filters."""
+    this_year = academic_year_of(today or timezone.localdate())
+    warmed = [InsightFilters.for_year(this_year), InsightFilters.for_year(this_year - 1)]
+    for filters in warmed:
+        dashboard(filters, today=today, fresh=True)
+    return warmed

@@ -11,13 +11,15 @@ from django.utils import timezone
 from musichub.core.models import InclusionAim
 from musichub.core.privacy import FEWER_THAN_5
 from musichub.core.roles import Role
+from musichub.insights import selectors
 from musichub.insights.demo import LEARNINGS, load_demo_insights
+from musichub.insights.filters import InsightFilters
 from musichub.insights.models import Indicator, Learning, SummaryRefresh
 from musichub.insights.summaries import refresh
 from musichub.partners.services import add_partner_member
-from musichub.people.tests.factories import SchoolFactory
+from musichub.people.tests.factories import SchoolFactory, YoungPersonFactory
 
-from .dashboard_world import YEAR, build_world
+from .dashboard_world import YEAR, build_world, enrol
 
 pytestmark = pytest.mark.django_db
 DASHBOARD = reverse("insights:dashboard")
@@ -216,8 +218,32 @@ def test_the_dashboard_takes_a_fixed_number_of_queries(client, staff, world, dja
             aim=InclusionAim.objects.get(number=3), indicator=Indicator.REPRESENTATION, title=f"Change {learning_day}",
             what_we_saw="x", what_we_changed="y", changed_on=date(2025, 1, 1) + timedelta(days=learning_day),
         )  # fmt: skip
+    # The figures are kept until the summaries are rebuilt: session, user, hub, the form's three, the trend's
+    # years, the summaries' dates, and the "what we learned" entries, read afresh.
+    with django_assert_num_queries(9):
+        response = client.get(DASHBOARD, {"year": YEAR})
+    assert "Change 4" in response.content.decode()
+    refresh([YEAR])
     with django_assert_num_queries(41):
         client.get(DASHBOARD, {"year": YEAR})
+
+
+def test_kept_figures_are_worked_out_again_after_a_rebuild_and_shown_with_their_time(client, staff, world):
+    client.force_login(staff)
+    first = selectors.dashboard(InsightFilters.for_year(YEAR))
+    again = selectors.dashboard(InsightFilters.for_year(YEAR))
+    assert again["computed_at"] == first["computed_at"]
+    enrol(YoungPersonFactory(), world.opportunities["O1"], "enrolled", date(YEAR, 9, 10))
+    assert selectors.dashboard(InsightFilters.for_year(YEAR))["reach"]["participants"] == first["reach"]["participants"]
+    refresh([YEAR])
+    rebuilt = selectors.dashboard(InsightFilters.for_year(YEAR))
+    assert rebuilt["reach"]["participants"] == first["reach"]["participants"] + 1
+    assert rebuilt["computed_at"] > first["computed_at"]
+    # Another set of filters, or the suppressed figures, are worked out on their own.
+    fsm = selectors.dashboard(InsightFilters(year=YEAR, characteristic="fsm"))
+    assert fsm["computed_at"] > rebuilt["computed_at"]
+    page = client.get(DASHBOARD, {"year": YEAR}).content.decode()
+    assert timezone.localtime(rebuilt["computed_at"]).strftime("%H:%M") in page
 
 
 # ---- What we learned ----------------------------------------------------------------------------------------------------
