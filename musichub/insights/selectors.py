@@ -45,6 +45,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -1437,6 +1438,18 @@ def headlines(sections: dict) -> dict[int, list[dict]]:
 DASHBOARD_KEPT_SECONDS = 24 * 60 * 60
 
 
+def _plain(value):
+    """`value` with every lazy translation made a plain string (the key names the language): unpickling a lazy
+    string builds a class, and a city's dashboard has thousands of them (a label on every school's row)."""
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_plain(item) for item in value)
+    return value
+
+
 def _dashboard_key(filters: InsightFilters, suppressed: bool, today: date, refreshed: dict) -> str:
     stamps = ",".join(f"{year}:{at.timestamp()}" for year, at in sorted(refreshed.items()))
     described = f"{filters.key}|{suppressed}|{today.isoformat()}|{get_language()}|{stamps}"
@@ -1471,6 +1484,7 @@ def dashboard(
         sections["headlines"] = headlines(sections)
         sections["refreshed"] = {"at": refreshed.get(filters.year), "years": refreshed}
         sections["computed_at"] = timezone.now()
+        sections = _plain(sections)
         cache.set(key, sections, DASHBOARD_KEPT_SECONDS)
     learnings = recent_learnings()
     for aim in sections["aims"]["aims"]:
