@@ -16,6 +16,7 @@ from musichub.insights.demo_outputs import load_demo_outputs
 from musichub.instruments.demo import load_demo_instruments
 from musichub.offer.demo import load_demo_offer
 from musichub.offer.demo_allocation import load_demo_allocation
+from musichub.offer.demo_history import load_demo_history
 from musichub.offer.demo_joining import link_demo_login_places, load_demo_enrolments
 from musichub.offer.demo_registers import link_demo_family_attendance, link_demo_leader, load_demo_registers
 from musichub.offer.demo_wholeclass import load_demo_wholeclass
@@ -39,6 +40,7 @@ DEMO_LOADERS = [
     load_demo_enrolments,
     load_demo_allocation,
     load_demo_registers,
+    load_demo_history,
     load_demo_wholeclass,
     load_demo_instruments,
     load_demo_voice,
