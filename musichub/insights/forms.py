@@ -52,8 +52,8 @@ class InsightFiltersForm(forms.Form):
         error_messages={"invalid_choice": _("Choose a partner from the list.")},
     )
     area = forms.CharField(
-        label=_("Home area (postcode district)"),
-        help_text=_("The first half of a postcode, for example SO14."),
+        label=_("Home area"),
+        help_text=_("Postcode district, e.g. SO14"),
         required=False,
         max_length=4,
         error_messages={"max_length": _("A postcode district is 2 to 4 characters, for example SO14.")},

@@ -1290,7 +1290,7 @@ def aims_overview(
             },
             {
                 "key": "voices_acted_on",
-                "label": _("Voices acted on (done)"),
+                "label": _("Of the year's voices, acted on (done)"),
                 "values": _series(voices["acted_on"], suppressed),
             },
             {
@@ -1400,7 +1400,7 @@ def headlines(sections: dict) -> dict[int, list[dict]]:
             _headline(_("Voices received"), voices["received"]),
             _headline(_("Answered within the time promised"), voices["in_deadline"]["percentage"], "%"),
             _headline(_("Median days to a first answer"), voices["median_days"]),
-            _headline(_("Ideas acted on"), voices["acted_on"]),
+            _headline(_("Ideas acted on (answer published in the year)"), voices["acted_on"]),
         ],
         2: [
             _headline(
