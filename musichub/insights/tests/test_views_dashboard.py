@@ -234,7 +234,10 @@ def test_kept_figures_are_worked_out_again_after_a_rebuild_and_shown_with_their_
     again = selectors.dashboard(InsightFilters.for_year(YEAR))
     assert again["computed_at"] == first["computed_at"]
     enrol(YoungPersonFactory(), world.opportunities["O1"], "enrolled", date(YEAR, 9, 10))
-    assert selectors.dashboard(InsightFilters.for_year(YEAR))["reach"]["participants"] == first["reach"]["participants"]
+    assert (
+        selectors.dashboard(InsightFilters.for_year(YEAR))["reach"]["participants"]
+        == first["reach"]["participants"]
+    )
     refresh([YEAR])
     rebuilt = selectors.dashboard(InsightFilters.for_year(YEAR))
     assert rebuilt["reach"]["participants"] == first["reach"]["participants"] + 1
