@@ -1381,6 +1381,19 @@ def _headline(label, value, unit: str = "", note: str = "") -> dict:
     return {"label": label, "value": value, "unit": unit, "note": note}
 
 
+def _kept_or_too_soon(retention: dict, span: str, before: dict | None) -> tuple:
+    """A retention headline's value, unit and note: this year's rate, or "too soon to tell" (no place began long
+    enough ago) with the year before's rate as a note when it is there to give."""
+    everyone = retention["everyone"]
+    if everyone[f"{span}_base"]:
+        return everyone[f"{span}_rate"], "%", ""
+    earlier = before["everyone"] if before else None
+    if earlier is None or not earlier[f"{span}_base"] or earlier[f"{span}_rate"] is None:
+        return TOO_SOON, "", ""
+    note = _("%(year)s: %(rate)s%%") % {"year": before["year_label"], "rate": earlier[f"{span}_rate"]}
+    return TOO_SOON, "", note
+
+
 def headlines(sections: dict) -> dict[int, list[dict]]:
     """The figures each aim's section opens with, for the filters' year, taken from the other sections."""
     voices, retention, schools = sections["voice"]["figures"], sections["retention"], sections["schools"]
@@ -1405,13 +1418,11 @@ def headlines(sections: dict) -> dict[int, list[dict]]:
         2: [
             _headline(
                 _("Still coming after %(weeks)s weeks") % {"weeks": retention["term_weeks"]},
-                retention["everyone"]["term_rate"] if retention["everyone"]["term_base"] else TOO_SOON,
-                "%",
+                *_kept_or_too_soon(retention, "term", sections.get("retention_before")),
             ),
             _headline(
                 _("Still coming after %(weeks)s weeks") % {"weeks": retention["year_weeks"]},
-                retention["everyone"]["year_rate"] if retention["everyone"]["year_base"] else TOO_SOON,
-                "%",
+                *_kept_or_too_soon(retention, "year", sections.get("retention_before")),
             ),
             _headline(_("Went on after whole-class teaching"), schools["continuation"], "%"),
         ],
@@ -1481,6 +1492,13 @@ def dashboard(
             "retention": retention_section(filters, suppressed=suppressed, today=today),
             "voice": voice_section(filters, today=today),
         }
+        # Early in a year no place began long enough ago to say who is still coming: the year before's figure
+        # is given beside "too soon to tell".
+        everyone = sections["retention"]["everyone"]
+        if (not everyone["term_base"] or not everyone["year_base"]) and filters.year - 1 in years:
+            sections["retention_before"] = retention_section(
+                filters.with_year(filters.year - 1), suppressed=suppressed, today=today
+            )
         sections["headlines"] = headlines(sections)
         sections["refreshed"] = {"at": refreshed.get(filters.year), "years": refreshed}
         sections["computed_at"] = timezone.now()

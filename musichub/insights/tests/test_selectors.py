@@ -579,3 +579,18 @@ def test_the_number_of_queries_does_not_grow_with_the_young_people(world, django
     assert more["participants"] == reach["participants"] + 30
     with django_assert_num_queries(2):
         selectors.retention_section(filters(), today=TODAY)
+
+
+def test_too_soon_to_tell_gives_the_year_befores_retention_beside_it(world):
+    # Early in 2025–26 no place of the year began 13 weeks ago; 2024–25's places did.
+    early = date(YEAR + 1, 10, 1)
+    data = selectors.dashboard(InsightFilters.for_year(YEAR + 1), today=early, fresh=True)
+    term, year = data["headlines"][2][0], data["headlines"][2][1]
+    before = selectors.retention_section(InsightFilters.for_year(YEAR), today=early)["everyone"]
+    assert before["term_base"] and before["term_rate"] is not None
+    assert term["value"] == selectors.TOO_SOON and term["note"] == f"2024–25: {before['term_rate']}%"
+    assert year["value"] == selectors.TOO_SOON  # and a year ago, nothing had begun 52 weeks before
+    assert year["note"] == ("" if not before["year_base"] else f"2024–25: {before['year_rate']}%")
+    # When the year's own figure is there, no note.
+    later = selectors.dashboard(InsightFilters.for_year(YEAR), today=TODAY, fresh=True)["headlines"][2][0]
+    assert later["value"] != selectors.TOO_SOON and later["note"] == ""
