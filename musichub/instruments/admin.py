@@ -13,8 +13,9 @@ class LibraryInstrumentAdmin(HubModelAdmin):
     list_filter = ["condition", "location", "size", "instrument_type"]
     search_fields = ["asset_number", "serial_number", "make"]
     list_select_related = ["instrument_type"]
-    # Where an instrument is follows from its loans and repairs (services.py): shown, not typed.
-    readonly_fields = ["location", "created_at", "updated_at"]
+    # Where an instrument is follows from its loans and repairs (services.py): shown, not typed. A photo is added
+    # on the instrument's page, which checks it and strips its metadata (forms.without_metadata).
+    readonly_fields = ["location", "photo", "created_at", "updated_at"]
 
 
 @admin.register(Loan)

@@ -1,13 +1,15 @@
 """Forms for the instrument library. They parse and check what was typed; the services decide and save."""
 
+import io
 import uuid
 from decimal import Decimal
 
 from django import forms
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
-from PIL import Image
+from PIL import Image, ImageOps
 
 from musichub.core.forms import catalogue_filter
 from musichub.core.models import Instrument
@@ -79,6 +81,20 @@ def photo_format(upload) -> str:
     finally:
         upload.seek(0)
     return kind
+
+
+def without_metadata(upload, name: str) -> ContentFile:
+    """The photo made again from its pixels alone, turned upright first as its EXIF said: no EXIF (where and when
+    it was taken, often at a family's home; the camera or phone), no XMP or text chunks, no thumbnail."""
+    upload.seek(0)
+    with Image.open(upload) as image:
+        kind = image.format
+        upright = ImageOps.exif_transpose(image)
+        if kind == "JPEG" and upright.mode not in ("RGB", "L"):
+            upright = upright.convert("RGB")
+        out = io.BytesIO()
+        upright.save(out, format=kind, **({"quality": 90} if kind in ("JPEG", "WEBP") else {}))
+    return ContentFile(out.getvalue(), name=name)
 
 
 def validate_photo(upload) -> None:
@@ -197,8 +213,8 @@ class InstrumentForm(forms.Form):
         photo = self.cleaned_data.get("photo")
         if photo and hasattr(photo, "content_type"):
             # Stored under a name of our choosing, with the extension of what the file really is, so the name
-            # someone gave it ("photo.html") never decides how it is served.
-            photo.name = f"{uuid.uuid4().hex}.{PHOTO_FORMATS[photo_format(photo)]}"
+            # someone gave it ("photo.html") never decides how it is served; and without its metadata.
+            photo = without_metadata(photo, f"{uuid.uuid4().hex}.{PHOTO_FORMATS[photo_format(photo)]}")
         return photo
 
     @classmethod

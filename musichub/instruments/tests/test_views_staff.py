@@ -416,3 +416,25 @@ def test_the_library_list_says_which_loans_are_overdue(signed_in):
     assert f"Overdue: was due {late.due_on:%-d %b %Y}" in page
     assert f"On loan, due {on_time.due_on:%-d %b %Y}" in page
     assert page.count("Overdue: was due") == 1
+
+
+def test_a_photo_is_stored_without_its_metadata_and_upright(signed_in):
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # the camera's maker
+    exif[0x0132] = "2026:11:20 18:02:11"  # when it was taken
+    exif[0x0112] = 6  # orientation: turn 90° to show it upright
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2] = "N", (50.0, 54.0, 36.0)  # where: a family's kitchen table
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), "brown").save(buffer, format="JPEG", exif=exif)
+    assert Image.open(io.BytesIO(buffer.getvalue())).getexif()  # the upload has it
+    upload = SimpleUploadedFile("IMG_2041.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+    assert signed_in.post(reverse("instruments:add"), instrument_form(photo=upload)).status_code == 302
+    instrument = LibraryInstrument.objects.get()
+    with instrument.photo.open("rb") as stored:
+        data = stored.read()
+    image = Image.open(io.BytesIO(data))
+    assert image.format == "JPEG" and instrument.photo.name.endswith(".jpg")
+    assert not image.getexif() and b"PhoneMaker" not in data and b"Exif" not in data
+    assert image.size == (20, 40)  # turned upright before the orientation was dropped
