@@ -141,7 +141,9 @@ class _History:
                 for pk, born in self.people
                 if pk not in members and age_on(born, date(year, 8, 31)) in ages
             ]
-            newcomers = rng.sample(others, k=min(len(others), rng.randint(*NEWCOMERS)))
+            room = len(others) if group.capacity is None else max(0, group.capacity - len(stayed))
+            newcomers = rng.sample(others, k=min(len(others), room, rng.randint(*NEWCOMERS)))
+            stayed = stayed if group.capacity is None else stayed[: group.capacity]
             self.opportunities.append(
                 {
                     "opportunity": past,

@@ -39,6 +39,8 @@ def test_two_years_of_finished_groups_with_a_register_at_every_session(demo, sta
     sessions = Session.objects.filter(opportunity__in=past)
     assert sessions.count() >= 25 * len(past)
     assert Register.objects.filter(session__in=sessions).count() == sessions.count()
+    for group in past:  # never more places than the group had
+        assert group.capacity is None or group.enrolments.count() <= group.capacity
     assert Attendance.objects.filter(session__in=sessions).count() > 5000
     # Christmas is a holiday.
     assert not sessions.filter(date__month=12, date__day__gte=24).exists()
