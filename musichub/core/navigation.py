@@ -46,6 +46,7 @@ ROLE_NAVIGATION = [
     NavEntry(_("Your organisation"), "partners:my_partner", "partners.act_for_partner", "you"),
     NavEntry(_("Young people"), "people:list", "people.view_young_people", "young_people"),
     NavEntry(_("Support requests"), "people:support_queue", "people.decide_support", "young_people"),
+    NavEntry(_("Walk-ins"), "offer:walk_ins", "offer.follow_up_walk_ins", "young_people"),
     NavEntry(_("Youth voice"), "voice:queue", "voice.respond", "young_people"),
     NavEntry(_("Moderation"), "voice:moderation_queue", "voice.moderate", "young_people"),
     NavEntry(_("Session feedback"), "voice:feedback_sessions", "voice.view_feedback", "young_people"),

@@ -67,6 +67,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "offer.follow_up_dropouts": STAFF | {Role.PARTNER_MEMBER, Role.MUSIC_LEADER},
     # Why young people stop coming, counted across the hub (the reasons summary).
     "offer.view_dropout_reasons": STAFF,
+    # Walk-ins whose family has not registered them: their parents' contacts, invitations, follow-ups.
+    "offer.follow_up_walk_ins": STAFF,
     "offer.message_families": STAFF | {Role.PARTNER_MEMBER, Role.MUSIC_LEADER},
     "offer.manage_whole_class": STAFF | {Role.PARTNER_MEMBER},
     "offer.view_school_work": STAFF | {Role.SCHOOL_CONTACT},

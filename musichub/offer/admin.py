@@ -99,7 +99,8 @@ class WalkInContactAdmin(HubModelAdmin):
     list_display = ["young_person", "guardian_name", "session", "created_at"]
     list_select_related = ["young_person", "session__opportunity"]
     readonly_fields = ["young_person", "session", "guardian_name", "guardian_email", "guardian_phone",
-                       "recorded_by", "created_at"]  # fmt: skip
+                       "recorded_by", "created_at", "invited_at", "invited_by", "followed_up_at",
+                       "followed_up_by", "follow_up_note"]  # fmt: skip
     date_hierarchy = "created_at"
 
     def has_add_permission(self, request):

@@ -563,7 +563,8 @@ class RegisterSubmission(models.Model):
 
 class WalkInContact(models.Model):
     """How to reach the parent or carer of a child first met as a walk-in, taken down by the leader at the door
-    until the family registers online. Read in the back office; deleted when the young person is erased."""
+    until the family registers online. Staff follow it up on "Walk-ins to follow up" (offer.walkins); deleted
+    when the young person is erased."""
 
     young_person = models.OneToOneField(
         "people.YoungPerson", models.CASCADE, related_name="walk_in_contact", verbose_name=_("young person")
@@ -578,14 +579,31 @@ class WalkInContact(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    # Staff following it up (offer.walkins): the latest invitation to register, and the follow-up that took it
+    # off the "Walk-ins to follow up" list.
+    invited_at = models.DateTimeField(_("last invited to register"), null=True, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    followed_up_at = models.DateTimeField(_("followed up"), null=True, blank=True)
+    followed_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    follow_up_note = models.CharField(_("follow-up note"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("walk-in's family contact")
         constraints = [
             models.CheckConstraint(
                 condition=~Q(guardian_email="") | ~Q(guardian_phone=""), name="walk_in_contact_has_a_way"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(followed_up_at__isnull=True) | ~Q(follow_up_note=""),
+                name="walk_in_follow_up_has_a_note",
+            ),
         ]
+        # The follow-up list: those not followed up yet, oldest first.
+        indexes = [models.Index(fields=["followed_up_at", "created_at"], name="walk_in_follow_up_list")]
 
     def __str__(self):
         return f"Family contact of {self.young_person_id}"

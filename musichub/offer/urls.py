@@ -8,6 +8,7 @@ from .views_joining import urlpatterns as joining_urls
 from .views_manage import urlpatterns as manage_urls
 from .views_messages import urlpatterns as message_urls
 from .views_registers import urlpatterns as register_urls
+from .views_walkins import urlpatterns as walk_in_urls
 from .views_wholeclass import urlpatterns as whole_class_urls
 
 app_name = "offer"
@@ -22,4 +23,5 @@ urlpatterns = (
     + dropout_urls
     + message_urls
     + whole_class_urls
+    + walk_in_urls
 )
