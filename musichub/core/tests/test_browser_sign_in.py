@@ -1,5 +1,7 @@
 """Each role's first journey: sign in with the demo login, land on their account page, see their tools."""
 
+from playwright.sync_api import expect
+
 from musichub.core.demo import DEMO_LOGINS, DEMO_PASSWORD
 from musichub.core.roles import Role
 from musichub.core.tests.browser import assert_accessible, assert_fits_width
@@ -29,13 +31,13 @@ def test_every_demo_login_signs_in_and_finds_its_tools(page, demo_hub):
         assert str(Role(role).label) in page.locator("main").inner_text()
         tool = FIRST_TOOL[Role(role)]
         if tool:
-            assert (
-                page.get_by_role("navigation", name="Your tools").get_by_role("link", name=tool).is_visible()
-            )
+            expect(
+                page.get_by_role("navigation", name="Your tools").get_by_role("link", name=tool)
+            ).to_be_visible()
         else:
             assert page.get_by_role("navigation", name="Your tools").count() == 0
         assert_accessible(page, f"account page of {username}")
         assert_fits_width(page, 320)
         page.set_viewport_size({"width": 1280, "height": 900})
         page.get_by_role("button", name="Sign out").click()
-        assert page.get_by_role("link", name="Sign in").is_visible()
+        expect(page.get_by_role("link", name="Sign in")).to_be_visible()

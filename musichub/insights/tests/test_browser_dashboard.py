@@ -4,6 +4,8 @@ and a 320 px screen on each page."""
 
 import re
 
+from playwright.sync_api import expect
+
 from musichub.core.demo import DEMO_PASSWORD
 from musichub.core.tests.browser import assert_accessible, assert_fits_width, watch_console
 from musichub.insights.filters import InsightFilters, current_year
@@ -65,7 +67,7 @@ def test_staff_filter_the_dashboard_to_pupils_on_free_school_meals_out_of_school
     check(page, "what we learned")
     page.get_by_role("link", name="Record a change").first.click()
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     check(page, "what we learned: the form with its errors")
     assert errors == []
 

@@ -6,6 +6,7 @@ import io
 import re
 
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from musichub.core.demo import DEMO_PASSWORD
 from musichub.core.models import InclusionAim, User
@@ -70,12 +71,12 @@ def test_a_partner_member_sends_yearly_figures(page, demo_hub):
     page.get_by_label("What the work was").fill("Lunchtime singing club at the library")
     page.get_by_label("Young people reached").fill("-5")
     page.get_by_role("button", name="Send for review").click()
-    assert page.get_by_role("alert").or_(page.locator(".error-summary")).first.is_visible()
-    assert page.get_by_text("cannot be negative").first.is_visible()
+    expect(page.get_by_role("alert").or_(page.locator(".error-summary")).first).to_be_visible()
+    expect(page.get_by_text("cannot be negative").first).to_be_visible()
     check(page, "figures refused")
     page.get_by_label("Young people reached").fill("24")
     page.get_by_role("button", name="Send for review").click()
-    assert page.get_by_text("your figures are with the hub for review").is_visible()
+    expect(page.get_by_text("your figures are with the hub for review")).to_be_visible()
     partner = User.objects.get(username="partner").partner_membership.partner
     sent = PartnerContribution.objects.get(
         partner=partner, description="Lunchtime singing club at the library"
@@ -89,7 +90,7 @@ def test_the_public_impact_page_is_accessible_fits_a_phone_and_shows_no_small_co
     errors = watch_console(page)
     page.goto("/")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Our impact").click()
-    assert page.get_by_role("heading", level=1, name="Our impact").is_visible()
+    expect(page.get_by_role("heading", level=1, name="Our impact")).to_be_visible()
     check(page, "impact")
     html = page.content()
     cells = re.findall(r"<(?:dd|td)[^>]*>\s*([\d,]+)\s*</(?:dd|td)>", html)
@@ -97,5 +98,5 @@ def test_the_public_impact_page_is_accessible_fits_a_phone_and_shows_no_small_co
     assert cells, "the page shows figures"
     assert not [n for n in cells + on_charts if n.replace(",", "") in {"1", "2", "3", "4"}]
     for aim in InclusionAim.objects.all():
-        assert page.get_by_role("heading", name=f"{aim.number}. {aim.title}").is_visible()
+        expect(page.get_by_role("heading", name=f"{aim.number}. {aim.title}")).to_be_visible()
     assert errors == []

@@ -5,6 +5,7 @@ library list, the instrument page and the guardian's page."""
 import re
 
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from musichub.core.demo import DEMO_PASSWORD
 from musichub.core.tests.browser import assert_accessible, assert_fits_width, watch_console
@@ -48,23 +49,23 @@ def test_staff_lend_a_free_violin_the_guardian_accepts_and_staff_record_the_retu
     page.locator(f'a[href="?young_person={kwame.pk}"]').click()
     assert_accessible(page, "lend form")
     page.get_by_role("button", name="Lend it").click()
-    assert page.get_by_text(f"{asset_number} is lent to Kwame Mensah").is_visible()
+    expect(page.get_by_text(f"{asset_number} is lent to Kwame Mensah")).to_be_visible()
     loan = Loan.objects.get(instrument=violin, returned_on__isnull=True)
     assert loan.young_person == kwame and loan.agreement_accepted_at is None
 
     page.get_by_role("link", name=f"Back to {asset_number}").click()
-    assert page.get_by_text("On loan to Kwame Mensah").is_visible()
+    expect(page.get_by_text("On loan to Kwame Mensah")).to_be_visible()
     check(page, "instrument page")
 
     sign_in(page, "parent")
     page.get_by_role("navigation", name="Your tools").get_by_role("link", name="Loans").click()
-    assert page.get_by_text("Agreement waiting for you").is_visible()
+    expect(page.get_by_text("Agreement waiting for you")).to_be_visible()
     page.get_by_role("link", name=re.compile(asset_number)).click()
     check(page, "guardian's loan page")
     page.get_by_label("I have read the loan agreement and I accept it").check()
     page.get_by_role("button", name="Accept the loan agreement").click()
-    assert page.get_by_text("Thank you: the loan agreement is accepted.").is_visible()
-    assert page.get_by_text("Accepted by Grace Mensah").is_visible()
+    expect(page.get_by_text("Thank you: the loan agreement is accepted.")).to_be_visible()
+    expect(page.get_by_text("Accepted by Grace Mensah")).to_be_visible()
     loan.refresh_from_db()
     assert loan.agreement_accepted_by.username == "parent" and loan.agreement_version
     check(page, "guardian's loan page, accepted")
@@ -75,8 +76,8 @@ def test_staff_lend_a_free_violin_the_guardian_accepts_and_staff_record_the_retu
     page.get_by_label("Condition it came back in").select_option(label="Good")
     page.get_by_label("Notes").fill("Bow rehaired needed soon")
     page.get_by_role("button", name="Record the return").click()
-    assert page.get_by_text(f"{asset_number} is back in the store.").is_visible()
-    assert page.get_by_text("In the store and free to lend.").is_visible()
+    expect(page.get_by_text(f"{asset_number} is back in the store.")).to_be_visible()
+    expect(page.get_by_text("In the store and free to lend.")).to_be_visible()
     loan.refresh_from_db()
     violin.refresh_from_db()
     assert (loan.returned_on, loan.condition_in) == (timezone.localdate(), Condition.GOOD)
@@ -94,10 +95,10 @@ def test_staff_lend_a_free_violin_the_guardian_accepts_and_staff_record_the_retu
         returned_on__isnull=True, due_on__lt=timezone.localdate(), young_person__isnull=False
     )
     page.goto(f"/manage/instruments/loans/{overdue.first().pk}/")
-    assert page.get_by_text("days overdue").first.is_visible()
+    expect(page.get_by_text("days overdue").first).to_be_visible()
     check(page, "a loan's page")
     assert console == []
     page.goto(f"/manage/instruments/{violin.pk}/repair/")
     page.get_by_role("button", name="Send for repair").click()  # answered 400, with the problems listed
-    assert page.get_by_role("link", name="Enter who is repairing it").is_visible()
+    expect(page.get_by_role("link", name="Enter who is repairing it")).to_be_visible()
     check(page, "repair form with errors")

@@ -2,6 +2,7 @@
 reads their child's attendance. axe-core (WCAG 2.2 AA) and a 320 px viewport on every page."""
 
 import pytest
+from playwright.sync_api import expect
 
 from musichub.core.tests.browser import assert_accessible, assert_fits_width, watch_console
 from musichub.offer.models import Attendance
@@ -37,12 +38,12 @@ def test_staff_read_the_attendance_and_enter_a_paper_register(page, band, staff)
     page.get_by_role("link", name="Attendance", exact=True).first.click()
     check(page, "attendance list")
     page.get_by_role("link", name="Harbour Samba Band").click()
-    assert page.get_by_role("cell", name="67%").is_visible()
+    expect(page.get_by_role("cell", name="67%")).to_be_visible()
     check(page, "attendance grid")
 
     week3 = band.sessions["w3"]
     page.get_by_role("link", name=week3.date.strftime("%a %-d %b")).click()
-    assert page.get_by_text("Present: 1. Late: 1. Absent: 1.").is_visible()
+    expect(page.get_by_text("Present: 1. Late: 1. Absent: 1.")).to_be_visible()
     check(page, "session register")
 
     page.goto(f"/manage/opportunities/{band.opportunity.slug}/attendance/")
@@ -52,11 +53,11 @@ def test_staff_read_the_attendance_and_enter_a_paper_register(page, band, staff)
     page.get_by_label(week1.date.strftime("%a %-d %B %Y"), exact=False).check()
     page.get_by_role("button", name="Continue").click()
     page.get_by_role("button", name="Save the marks").click()  # nothing marked yet
-    assert page.get_by_text("Mark at least one young person").first.is_visible()
+    expect(page.get_by_text("Mark at least one young person").first).to_be_visible()
     check(page, "paper register: error")
     page.get_by_label(f"Amara Osei on {week1.date.strftime('%a %-d %b')}").select_option("late")
     page.get_by_role("button", name="Save the marks").click()
-    assert page.get_by_text("1 mark is entered from the paper register.").is_visible()
+    expect(page.get_by_text("1 mark is entered from the paper register.")).to_be_visible()
     assert Attendance.objects.get(session=week1, young_person=band.people["amara"]).mark == "late"
     # The page with the error is answered with a 400 on purpose; nothing else (no CSP refusal, no script error).
     assert [e for e in errors if "status of 400" not in e] == []
@@ -67,5 +68,5 @@ def test_a_parent_reads_their_childs_attendance(page, band):
     page.get_by_role("link", name="Attendance", exact=True).first.click()
     check(page, "family attendance")
     page.get_by_role("link", name="Amara").first.click()
-    assert page.get_by_text("Came to 3 of 4 sessions (75%).").is_visible()
+    expect(page.get_by_text("Came to 3 of 4 sessions (75%).")).to_be_visible()
     check(page, "child attendance")

@@ -2,6 +2,8 @@
 person who stopped coming, staff message a group's families, staff see whole-class teaching, the school contact
 sees their school. axe-core (WCAG 2.2 AA) and a 320 px viewport on every page."""
 
+from playwright.sync_api import expect
+
 from musichub.core.demo import DEMO_PASSWORD
 from musichub.core.models import OutgoingEmail, User
 from musichub.core.tests.browser import assert_accessible, assert_fits_width, watch_console
@@ -49,7 +51,7 @@ def test_a_leader_follows_up_a_young_person_who_stopped_coming(page, demo_hub):
     page.get_by_label("Note").fill("Football moved to Saturdays; coming back after the season.")
     page.get_by_role("button", name="Record the follow-up").click()
 
-    assert page.get_by_text(f"Follow-up recorded for {place.young_person.display_name}.").is_visible()
+    expect(page.get_by_text(f"Follow-up recorded for {place.young_person.display_name}.")).to_be_visible()
     follow_up = FollowUp.objects.get(enrolment=place, recorded_by=leader)
     assert (follow_up.reason.name, follow_up.outcome) == ("Time clash", "coming_back")
     assert place.pk not in {p.pk for p in dropouts_for(leader)}
@@ -68,7 +70,7 @@ def test_staff_message_a_groups_families_and_see_the_log(page, demo_hub):
     page.get_by_label("Subject").fill("Summer concert")
     page.get_by_label("Message").fill("Our concert is on Friday at 6pm in the main hall. Families welcome!")
     page.get_by_role("button", name="Preview").click()
-    assert page.get_by_role("heading", name="Check your message").is_visible()
+    expect(page.get_by_role("heading", name="Check your message")).to_be_visible()
     check(page, "message preview")
     page.get_by_role("button", name="Send it now").click()
 
@@ -90,7 +92,7 @@ def test_staff_see_whole_class_teaching_and_its_figures(page, demo_hub):
     page.goto("/manage/whole-class/new/")
     check(page, "whole-class form")
     page.get_by_role("button", name="Record the programme").click()
-    assert page.get_by_text("Choose the school").first.is_visible()
+    expect(page.get_by_text("Choose the school").first).to_be_visible()
     check(page, "whole-class form with errors")
     # The form with problems answers 400 on purpose (Chromium logs it); nothing else may go wrong.
     assert [e for e in errors if "status of 400" not in e] == []
@@ -101,7 +103,7 @@ def test_the_school_contact_sees_the_hubs_work_in_their_school(page, demo_hub):
     school = SchoolContact.objects.select_related("school").get(user__username="school").school
     sign_in(page, "school")
     tools(page).get_by_role("link", name="Our school").click()
-    assert page.get_by_role("heading", name=f"The hub's work at {school.name}").is_visible()
-    assert page.get_by_role("heading", name="Whole-class programmes").is_visible()
+    expect(page.get_by_role("heading", name=f"The hub's work at {school.name}")).to_be_visible()
+    expect(page.get_by_role("heading", name="Whole-class programmes")).to_be_visible()
     check(page, "school page")
     assert errors == []

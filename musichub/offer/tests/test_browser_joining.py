@@ -4,6 +4,7 @@ the partner sees the child, another partner's member does not. axe-core on every
 import re
 
 from django.core import mail
+from playwright.sync_api import expect
 
 from musichub.core.demo import DEMO_PASSWORD
 from musichub.core.models import OutgoingEmail, User
@@ -64,7 +65,7 @@ def test_a_guardian_joins_the_waiting_list_gets_the_offer_and_the_partner_sees_t
     page.get_by_label("Transport", exact=True).check()
     page.get_by_role("button", name="Ask for a place").click()
 
-    assert page.get_by_text("You are 1st on the waiting list").is_visible()
+    expect(page.get_by_text("You are 1st on the waiting list")).to_be_visible()
     check(page, "answer page: waiting list")
     enrolment = Enrolment.objects.get(young_person=kwame, opportunity=drums)
     assert enrolment.status == Enrolment.Status.WAITING
@@ -79,7 +80,7 @@ def test_a_guardian_joins_the_waiting_list_gets_the_offer_and_the_partner_sees_t
     page.reload()
     check(page, "answer page: offered")
     page.get_by_role("button", name="Accept the place").click()
-    assert page.get_by_text("The place on Northam Drum Crew is yours.").is_visible()
+    expect(page.get_by_text("The place on Northam Drum Crew is yours.")).to_be_visible()
     enrolment.refresh_from_db()
     assert enrolment.status == Enrolment.Status.ENROLLED
 
@@ -89,7 +90,7 @@ def test_a_guardian_joins_the_waiting_list_gets_the_offer_and_the_partner_sees_t
     add_partner_member(user=member, partner=drums.partner)
     sign_in(page, "drum-lead")
     page.goto(f"/manage/offer/{drums.pk}/enrolments/")
-    assert page.get_by_role("row", name=re.compile("Kwame")).is_visible()
+    expect(page.get_by_role("row", name=re.compile("Kwame"))).to_be_visible()
     check(page, "enrolments page")
 
     sign_in(page, "partner")

@@ -3,6 +3,8 @@
 import re
 from datetime import date, timedelta
 
+from playwright.sync_api import expect
+
 from musichub.core.demo import DEMO_PASSWORD
 from musichub.core.tests.browser import assert_accessible, assert_fits_width
 from musichub.offer.demo import load_demo_offer
@@ -37,7 +39,7 @@ def test_a_partner_member_creates_generates_and_publishes_a_weekly_opportunity(p
     page.get_by_role("button", name="Sign in").click()
 
     page.goto("/manage/offer/")
-    assert page.get_by_role("heading", level=1, name="Opportunities").is_visible()
+    expect(page.get_by_role("heading", level=1, name="Opportunities")).to_be_visible()
     _check_page(page, "the member's list")
     page.get_by_role("link", name="Add an opportunity").click()
     page.wait_for_url("**/manage/offer/new/")
@@ -69,7 +71,7 @@ def test_a_partner_member_creates_generates_and_publishes_a_weekly_opportunity(p
     page.get_by_role("button", name="Save as a draft").click()
 
     summary = page.locator(".error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     assert "The oldest age must be the same as or higher than the youngest age" in summary.inner_text()
     assert page.get_by_label("Title", exact=True).input_value() == "Wednesday steel pan starters"  # kept
     assert not Opportunity.objects.filter(title="Wednesday steel pan starters").exists()
@@ -86,15 +88,19 @@ def test_a_partner_member_creates_generates_and_publishes_a_weekly_opportunity(p
     assert opportunity.status == Opportunity.Status.DRAFT
     # The spring term's Wednesdays, less the one in the February half term.
     assert list(opportunity.sessions.values_list("date", flat=True)) == wednesdays
-    assert page.get_by_text(
-        f"{len(wednesdays)} sessions, from {_long_date(wednesdays[0])} to {_long_date(wednesdays[-1])}."
-    ).is_visible()
+    expect(
+        page.get_by_text(
+            f"{len(wednesdays)} sessions, from {_long_date(wednesdays[0])} to {_long_date(wednesdays[-1])}."
+        )
+    ).to_be_visible()
     _check_page(page, "the sessions page")
 
     page.get_by_role("button", name="Generate the sessions again").click()
-    assert page.get_by_text(f"The sessions are generated again: there are {len(wednesdays)}.").is_visible()
+    expect(
+        page.get_by_text(f"The sessions are generated again: there are {len(wednesdays)}.")
+    ).to_be_visible()
     page.get_by_role("button", name="Publish").click()
-    assert page.get_by_text("Wednesday steel pan starters is published.").is_visible()
+    expect(page.get_by_text("Wednesday steel pan starters is published.")).to_be_visible()
     opportunity.refresh_from_db()
     assert opportunity.status == Opportunity.Status.PUBLISHED
     _check_page(page, "the published opportunity")

@@ -76,12 +76,12 @@ def test_a_register_filled_in_offline_arrives_once_and_the_partner_sees_it(page,
     sign_in(page, "marcus")
 
     page.goto("/delivery/")
-    assert page.get_by_role("heading", level=2, name=re.compile("^Today")).is_visible()
+    expect(page.get_by_role("heading", level=2, name=re.compile("^Today"))).to_be_visible()
     assert "Not taken" in page.locator(".session-card").inner_text()
     check(page, "my sessions")
     page.get_by_role("link", name=re.compile("Take the register")).click()
     page.wait_for_url(f"**/delivery/sessions/{session.pk}/register/")
-    assert page.get_by_role("heading", level=1, name="Thursday samba band").is_visible()
+    expect(page.get_by_role("heading", level=1, name="Thursday samba band")).to_be_visible()
     assert "No photo consent" in row(page, "Dee").inner_text()
     check(page, "the register")
 
@@ -154,5 +154,5 @@ def test_a_register_filled_in_offline_arrives_once_and_the_partner_sees_it(page,
     assert "5 marks, 3 came" in page.locator(".session-card").inner_text()  # with the walk-in
     page.get_by_label("Partner").select_option(label=session.opportunity.partner.name)
     page.get_by_role("button", name="Show").click()
-    assert page.get_by_role("heading", level=3, name="Thursday samba band").is_visible()
+    expect(page.get_by_role("heading", level=3, name="Thursday samba band")).to_be_visible()
     check(page, "my sessions, as staff see them")

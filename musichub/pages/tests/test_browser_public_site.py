@@ -5,6 +5,8 @@ Also takes the home-page screenshot shown in the README (docs/screenshots/home.p
 
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 from musichub.core.tests.browser import assert_accessible, assert_fits_width, watch_console
 from musichub.pages.models import NewsPost
 from musichub.partners.models import Partner
@@ -47,7 +49,7 @@ def test_every_public_page_passes_axe_and_fits_a_phone(page, demo_hub):
 def test_forms_with_errors_pass_axe(page, demo_hub):
     page.goto("/partners/become/")
     page.get_by_role("button", name="Send the application").click()
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     assert_accessible(page, "become a partner, with errors")
     page.goto("/accounts/login/")
     page.get_by_label("Username or email address").fill("nobody")
@@ -62,7 +64,7 @@ def test_the_home_page_screenshot_for_the_readme(page, demo_hub):
     page.screenshot(path=str(SCREENSHOTS / "home.png"), full_page=False)
     page.set_viewport_size({"width": 320, "height": 800})
     page.screenshot(path=str(SCREENSHOTS / "home-320.png"), full_page=True)
-    assert page.get_by_role("link", name="Become a partner").first.is_visible()
+    expect(page.get_by_role("link", name="Become a partner").first).to_be_visible()
 
 
 def test_the_site_works_without_javascript(browser, live_server, demo_hub):

@@ -4,6 +4,8 @@ A visitor reads the inclusion strategy, applies to become a partner (first with 
 a staff member approves the application and publishes the new partner, and it appears in the directory.
 """
 
+from playwright.sync_api import expect
+
 from musichub.core.demo import DEMO_PASSWORD
 from musichub.core.models import OutgoingEmail
 from musichub.core.tests.browser import assert_accessible
@@ -13,7 +15,7 @@ from musichub.partners.models import Partner, PartnerApplication, PartnerMembers
 def test_an_organisation_becomes_a_partner_and_appears_in_the_directory(page, demo_hub, tmp_path):
     # A visitor reads the strategy, then follows the call to action.
     page.goto("/inclusion/")
-    assert page.get_by_role("heading", name="Breaking down the barriers", exact=False).is_visible()
+    expect(page.get_by_role("heading", name="Breaking down the barriers", exact=False)).to_be_visible()
     page.goto("/")
     page.get_by_role("main").get_by_role("link", name="Become a partner").first.click()
     page.wait_for_url("**/partners/become/")
@@ -34,7 +36,7 @@ def test_an_organisation_becomes_a_partner_and_appears_in_the_directory(page, de
     page.get_by_role("button", name="Send the application").click()
 
     summary = page.locator(".error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     assert "Choose at least one inclusion aim" in summary.inner_text()
     assert "Enter an email address in the correct format" in summary.inner_text()
     assert page.get_by_label("Organisation name").input_value() == "Shirley Ukulele Orchestra"  # answers kept

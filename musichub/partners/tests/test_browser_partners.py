@@ -1,5 +1,7 @@
 """The partners pages in a real Chromium: WCAG 2.2 AA with axe-core, usable at 320 px, no CSP errors."""
 
+from playwright.sync_api import expect
+
 from musichub.core.demo import DEMO_PASSWORD
 from musichub.core.tests.browser import assert_accessible, assert_fits_width, watch_console
 from musichub.partners.models import Partner, PartnerApplication
@@ -49,7 +51,7 @@ def test_the_application_form_with_problems_passes_axe_and_a_complete_one_is_sen
     page.goto("/partners/become/")
     page.get_by_label("Organisation name").fill("Driftwood Kazoo Band")
     page.get_by_role("button", name="Send the application").click()
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     assert page.get_by_label("Organisation name").input_value() == "Driftwood Kazoo Band"
     check(page, "", "become a partner, with errors")
 
@@ -91,7 +93,7 @@ def test_the_staff_partner_pages_pass_axe_and_fit_a_phone(page, demo_hub):
         check(page, path)
     page.goto(f"/manage/partners/applications/{application.pk}/")
     page.get_by_role("button", name="Decline the application").click()
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     check(page, "", "application, decline without a reason")
     page.goto("/manage/partners/new/")
     page.get_by_role("button", name="Save").click()

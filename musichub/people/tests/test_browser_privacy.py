@@ -1,5 +1,7 @@
 """The privacy pages in a real Chromium: WCAG 2.2 AA with axe-core, usable at 320 px, no CSP errors."""
 
+from playwright.sync_api import expect
+
 from musichub.core.demo import DEMO_PASSWORD
 from musichub.core.models import AuditEntry
 from musichub.core.tests.browser import assert_accessible, assert_fits_width, watch_console
@@ -36,7 +38,7 @@ def test_an_admin_exports_and_then_erases_a_record_on_accessible_pages(page, dem
 
     page.goto(f"/manage/young-people/{young_person.pk}/subject-access/")
     page.get_by_role("button", name="Continue").click()  # no reason: the error summary
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     check(page, "subject access, with a problem")
     page.get_by_label("Why are you exporting this record?").fill("request from parent by email, 3 March")
     page.get_by_role("button", name="Continue").click()

@@ -1,6 +1,8 @@
 """The safeguarding lead's queue in a real Chromium: read a concern, refuse a close without an outcome, close it.
 axe-core (WCAG 2.2 AA) and a 320 px viewport on every page."""
 
+from playwright.sync_api import expect
+
 from musichub.core.roles import Role
 from musichub.core.tests.browser import assert_accessible, assert_fits_width
 from musichub.people.models import SafeguardingConcern
@@ -34,13 +36,13 @@ def test_the_lead_reads_and_closes_a_concern(page, transactional_db, make_user):
     page.get_by_role("link", name="Safeguarding", exact=True).first.click()
     check(page, "queue")
     page.get_by_role("link", name=f"Concern {concern.pk}").click()
-    assert page.get_by_text("scared to go home").is_visible()
+    expect(page.get_by_text("scared to go home")).to_be_visible()
     check(page, "concern")
     page.get_by_role("button", name="Close the concern").click()
-    assert page.get_by_text("Say why it is closed and what the outcome was.").first.is_visible()
+    expect(page.get_by_text("Say why it is closed and what the outcome was.").first).to_be_visible()
     check(page, "concern: error")
     page.get_by_label("Why it is closed, and the outcome").fill("Early help in place with the family.")
     page.get_by_role("button", name="Close the concern").click()
-    assert page.get_by_text("Done: close the concern.").is_visible()
+    expect(page.get_by_text("Done: close the concern.")).to_be_visible()
     concern.refresh_from_db()
     assert concern.status == SafeguardingConcern.Status.CLOSED

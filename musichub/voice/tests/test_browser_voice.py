@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.core import mail
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from musichub.core.models import OutgoingEmail, User
 from musichub.core.roles import Role
@@ -51,7 +52,7 @@ def test_an_idea_with_a_phone_number_is_moderated_answered_and_shown_as_done(pag
     page.get_by_label("Say it in a few words").fill("A grime workshop in Thornhill for beginners")
     page.get_by_label("Tell us more").fill("Loads of us would come. Text me on 07700 900123")
     page.get_by_role("button", name="Send it").click()
-    assert page.get_by_text("Being checked").first.is_visible()
+    expect(page.get_by_text("Being checked").first).to_be_visible()
     check(page, "the author's post page")
     post = Post.objects.get(posted_by=author)
     assert post.moderation == Post.Moderation.PENDING
@@ -61,7 +62,7 @@ def test_an_idea_with_a_phone_number_is_moderated_answered_and_shown_as_done(pag
     page.goto("/manage/voice/moderation/")
     check(page, "moderation queue")
     page.get_by_role("link", name="A grime workshop in Thornhill for beginners", exact=True).click()
-    assert page.locator(".voice-flags").get_by_text("07700 900123").is_visible()
+    expect(page.locator(".voice-flags").get_by_text("07700 900123")).to_be_visible()
     check(page, "moderation page")
     page.get_by_label("Tell us more").fill("Loads of us would come.")
     page.get_by_label("If you took something out").fill(
@@ -77,7 +78,7 @@ def test_an_idea_with_a_phone_number_is_moderated_answered_and_shown_as_done(pag
     page.get_by_label("Planned").check()
     page.get_by_label("What we say").fill("We are booking a grime producer to lead it.")
     page.get_by_role("button", name="Send the answer").click()
-    assert page.get_by_text("The answer is published").is_visible()
+    expect(page.get_by_text("The answer is published")).to_be_visible()
     page.get_by_label("Done", exact=True).check()
     page.get_by_label("What we say").fill("Done — the workshop runs from March.")
     page.get_by_role("button", name="Send the answer").click()
@@ -90,8 +91,8 @@ def test_an_idea_with_a_phone_number_is_moderated_answered_and_shown_as_done(pag
     page.get_by_label("Answer").select_option("done")
     page.get_by_role("button", name="Show").click()
     card = page.locator(".voice-card", has_text="A grime workshop in Thornhill for beginners")
-    assert card.get_by_text("Done", exact=True).is_visible()
-    assert card.get_by_text("Done — the workshop runs from March.").is_visible()
+    expect(card.get_by_text("Done", exact=True)).to_be_visible()
+    expect(card.get_by_text("Done — the workshop runs from March.")).to_be_visible()
     assert page.get_by_text("07700").count() == 0
     check(page, "you said, we did")
 
@@ -125,13 +126,13 @@ def test_quick_feedback_at_a_session_without_signing_in(page, demo_hub):
     page.goto(f"/voice/feedback/{session.pk}/")
     check(page, "quick feedback page")
     page.get_by_role("button", name="Send").click()
-    assert page.get_by_role("link", name="Choose a face to say how it was.").is_visible()
+    expect(page.get_by_role("link", name="Choose a face to say how it was.")).to_be_visible()
     check(page, "quick feedback page with an error")
     page.get_by_label("Loved it").check()
     page.get_by_label("One word for today").fill("fire")
     page.get_by_label("What should we play next?").fill("more grime")
     page.get_by_role("button", name="Send").click()
-    assert page.get_by_role("heading", name="Thank you!").is_visible()
+    expect(page.get_by_role("heading", name="Thank you!")).to_be_visible()
     check(page, "thanks page")
     answers = SessionFeedback.objects.filter(session=session)
     assert answers.count() == before + 1
